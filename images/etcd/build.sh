@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the local etcd image (no registry needed) from the host's Debian etcd-server binary.
+# Usage: images/etcd/build.sh [tag]   (default tag: kubemu/etcd:local)
+set -euo pipefail
+tag="${1:-kubemu/etcd:local}"
+etcd_bin="$(command -v etcd || true)"
+if [ -z "$etcd_bin" ]; then
+  echo "etcd binary not found: install Debian's etcd-server (apt-get install -y etcd-server)" >&2
+  exit 1
+fi
+root="$(mktemp -d)"
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/usr/local/bin" "$root/var/lib/etcd" "$root/tmp"
+cp "$etcd_bin" "$root/usr/local/bin/etcd"
+# copy the dynamic libraries etcd needs (usually just libc and the loader)
+for lib in $(ldd "$etcd_bin" | grep -oE '/[^ ]+' | sort -u); do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+if [ -x /bin/busybox ] || [ -x /usr/bin/busybox ]; then
+  bb="$(command -v busybox)"
+  if ! ldd "$bb" >/dev/null 2>&1; then   # static busybox gives the image a shell for health checks
+    mkdir -p "$root/bin"
+    cp "$bb" "$root/bin/busybox"
+    ln -s busybox "$root/bin/sh"
+  fi
+fi
+tar -C "$root" -c . | docker import \
+  -c 'ENTRYPOINT ["/usr/local/bin/etcd"]' \
+  -c 'ENV ETCD_DATA_DIR=/var/lib/etcd' \
+  -c 'EXPOSE 2379' \
+  -c "LABEL io.kubemu.image=etcd" \
+  - "$tag" >/dev/null
+echo "built $tag from $etcd_bin ($("$etcd_bin" --version | head -1))"

@@ -36,7 +36,8 @@ export type CauseType =
   | 'ExitCode';
 
 export interface StatusCause {
-  reason?: CauseType | string;
+  /** a CauseType, or another reason string from the server */
+  reason?: string;
   message?: string;
   field?: string;
 }
@@ -56,7 +57,8 @@ export interface Status {
   metadata: Record<string, never> | { resourceVersion?: string };
   status: 'Success' | 'Failure';
   message?: string;
-  reason?: StatusReason | string;
+  /** a StatusReason, or another reason string from the server */
+  reason?: string;
   details?: StatusDetails;
   code: number;
 }

@@ -1,4 +1,14 @@
-import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as K8sObjectMeta } from 'kubernetes-types/meta/v1.js';
+
+/** kubernetes-types declares every field readonly; server code that builds objects needs them writable. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type DeepMutable<T> = T extends (infer U)[]
+  ? DeepMutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
+    : T;
+
+export type ObjectMeta = Mutable<K8sObjectMeta>;
 
 /** Any Kubernetes object as stored and served: JSON with kind, apiVersion and metadata. */
 export interface KubeObject {

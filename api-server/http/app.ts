@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express } from 'express';
+import { ApiError } from '../../api/errors.js';
+import type { Logger } from '../../common/logger.js';
+import { healthRouter, type HealthCheck } from '../../common/health.js';
+import type { Registry } from '../../common/metrics.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from '../discovery/legacy.js';
+import { handleResource, type HandlerDeps } from './handlers.js';
+import { parseResourcePath } from './request-info.js';
+import { writeError, writeJson } from './responses.js';
+
+export interface AppDeps extends HandlerDeps {
+  log: Logger;
+  registry: Registry;
+  readyz: HealthCheck[];
+  livez: HealthCheck[];
+  serverAddress: () => string;
+  onRequest?: (method: string, code: number, ms: number) => void;
+}
+
+/** The api-server's HTTP surface: health, discovery, then every resource path. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false);
+  app.use(healthRouter({ livez: deps.livez, readyz: deps.readyz, registry: deps.registry, log: deps.log }));
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => deps.onRequest?.(req.method, res.statusCode, performance.now() - started));
+    next();
+  });
+  app.all('/{*path}', (req, res) => {
+    void serve(req, res, deps);
+  });
+  return app;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, deps: AppDeps): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const log = deps.log;
+  try {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const discovery = discoveryDocument(path, deps);
+    if (discovery !== undefined) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw ApiError.methodNotAllowed();
+      return writeJson(res, 200, discovery);
+    }
+    const rr = parseResourcePath(path);
+    if (!rr) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    await handleResource(req, res, rr, url.searchParams, deps);
+  } catch (e) {
+    writeError(res, e, log);
+  }
+}
+
+function discoveryDocument(path: string, deps: AppDeps): unknown {
+  if (path === '/version') return VERSION_INFO;
+  if (path === '/api') return apiVersions(deps.serverAddress());
+  if (path === '/apis') return apiGroupList();
+  const core = /^\/api\/([^/]+)$/.exec(path);
+  if (core) return apiResourceList('', core[1]) ?? notFound();
+  const group = /^\/apis\/([^/]+)$/.exec(path);
+  if (group) return apiGroup(group[1]) ?? notFound();
+  const gv = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+  if (gv) return apiResourceList(gv[1], gv[2]) ?? notFound();
+  return undefined;
+}
+
+function notFound(): never {
+  throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+}

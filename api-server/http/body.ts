@@ -1,0 +1,69 @@
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError } from '../../api/errors.js';
+
+/** upstream MaxRequestBodyBytes */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Reads the request body, failing with 413 as soon as it passes the limit (the rest is not buffered). */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw ApiError.tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > limit) {
+      req.resume();
+      throw ApiError.tooLarge(limit);
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Decodes a create/update body: JSON (default) or YAML. Malformed input is a 400 with the parser's reason. */
+export function decodeObjectBody(buf: Buffer, contentType: string | undefined): unknown {
+  const mt = mediaType(contentType);
+  if (buf.length === 0) throw ApiError.badRequest('the body of the request was empty');
+  if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') return decodeYaml(buf);
+  if (mt !== '' && mt !== 'application/json' && !mt.endsWith('+json')) {
+    throw ApiError.unsupportedMediaType(mt, ['application/json', 'application/yaml']);
+  }
+  return decodeJson(buf);
+}
+
+export function decodeJson(buf: Buffer): unknown {
+  const text = decodeUtf8(buf);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw ApiError.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}
+
+export function decodeYaml(buf: Buffer): unknown {
+  const text = decodeUtf8(buf);
+  try {
+    // maxAliasCount bounds alias expansion (billion laughs, CVE-2019-11253)
+    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true }) as unknown;
+  } catch (e) {
+    throw ApiError.badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
+  }
+}
+
+function decodeUtf8(buf: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw ApiError.badRequest('the request body is not valid UTF-8');
+  }
+}

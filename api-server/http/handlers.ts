@@ -1,0 +1,164 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
+import { ApiError, FieldError } from '../../api/errors.js';
+import { isRecord, type StoredObject } from '../../api/object.js';
+import { parseLabelSelector } from '../../api/labels.js';
+import { parseFieldSelector, validateFieldSelectorFields } from '../../api/fields.js';
+import { applyJsonPatch, applyMergePatch, patchTypeFromContentType, PATCH_CONTENT_TYPES } from '../../api/patch/json.js';
+import type { GenericStore, ListOptions, Subresource, WriteOptions } from '../registry/store.js';
+import { deleteCollection, deleteObject, parseDeleteOptions } from '../registry/delete.js';
+import { bindPod } from '../registry/pods/binding.js';
+import { getScale, patchScale, updateScale } from '../registry/scale.js';
+import { finalizeNamespace } from '../registry/namespaces/finalize.js';
+import { decodeJson, decodeObjectBody, readBody } from './body.js';
+import { writeJson } from './responses.js';
+import type { ResourceRequest } from './request-info.js';
+
+export interface HandlerDeps {
+  storeFor(rr: ResourceRequest): GenericStore;
+  now: () => Date;
+  /** starts a chunked watch on this response */
+  serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, ns: string | undefined, query: URLSearchParams): Promise<void>;
+}
+
+/** Dispatches one resource request by method and subresource, as upstream's installer wires handlers. */
+export async function handleResource(req: IncomingMessage, res: ServerResponse, rr: ResourceRequest, query: URLSearchParams, deps: HandlerDeps): Promise<void> {
+  const store = deps.storeFor(rr);
+  const ns = rr.namespace;
+  const method = req.method ?? 'GET';
+  const write = writeOptions(query);
+  if (rr.info.namespaced && rr.name !== undefined && ns === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+
+  if (rr.name === undefined) {
+    switch (method) {
+      case 'GET':
+        if (isWatch(query)) return deps.serveWatch(req, res, store, ns, query);
+        return writeJson(res, 200, await store.list(ns, listOptions(query, rr.info.resource)));
+      case 'POST': {
+        if (rr.info.namespaced && ns === undefined) throw ApiError.methodNotAllowed();
+        const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
+        return writeJson(res, 201, await store.create(ns, body, write));
+      }
+      case 'DELETE': {
+        const opts = await deleteOptions(req, query);
+        return writeJson(res, 200, await deleteCollection(store, ns, listOptions(query, rr.info.resource), opts, write.dryRun, deps.now));
+      }
+      default:
+        throw ApiError.methodNotAllowed();
+    }
+  }
+
+  const name = rr.name;
+  const sub = rr.subresource;
+  if (sub === 'scale') {
+    switch (method) {
+      case 'GET':
+        return writeJson(res, 200, await getScale(store, ns, name));
+      case 'PUT':
+        return writeJson(res, 200, await updateScale(store, ns, name, decodeObjectBody(await readBody(req), req.headers['content-type']), write));
+      case 'PATCH': {
+        const { type, body } = await patchBody(req);
+        return writeJson(res, 200, await patchScale(store, ns, name, (cur) => applyPatch(type, cur, body), write));
+      }
+      default:
+        throw ApiError.methodNotAllowed();
+    }
+  }
+  if (sub === 'binding') {
+    if (method !== 'POST') throw ApiError.methodNotAllowed();
+    const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
+    return writeJson(res, 201, await bindPod(store, ns!, name, body, write.dryRun, deps.now));
+  }
+  if (sub === 'finalize') {
+    if (method !== 'PUT') throw ApiError.methodNotAllowed();
+    const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
+    return writeJson(res, 200, await finalizeNamespace(store, name, body, write));
+  }
+  const target: Subresource = sub === 'status' ? 'status' : '';
+  switch (method) {
+    case 'GET':
+      return writeJson(res, 200, await store.get(ns, name));
+    case 'PUT': {
+      const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
+      return writeJson(res, 200, await store.update(ns, name, body, target, write));
+    }
+    case 'PATCH': {
+      const { type, body } = await patchBody(req);
+      const precondition = patchPrecondition(type, body);
+      const result = await store.guaranteedUpdate(ns, name, target, write, precondition, (cur) => store.internalize(applyPatch(type, store.externalize(cur), body) as StoredObject));
+      return writeJson(res, 200, result);
+    }
+    case 'DELETE': {
+      if (target === 'status') throw ApiError.methodNotAllowed();
+      const opts = await deleteOptions(req, query);
+      const r = await deleteObject(store, ns, name, opts, write.dryRun, deps.now);
+      return writeJson(res, 200, r.body);
+    }
+    default:
+      throw ApiError.methodNotAllowed();
+  }
+}
+
+type PatchType = 'json' | 'merge';
+
+async function patchBody(req: IncomingMessage): Promise<{ type: PatchType; body: unknown }> {
+  const type = patchTypeFromContentType(req.headers['content-type'] ?? '');
+  if (type !== 'json' && type !== 'merge') {
+    throw ApiError.unsupportedMediaType(req.headers['content-type'] ?? '', [...PATCH_CONTENT_TYPES]);
+  }
+  return { type, body: decodeJson(await readBody(req)) };
+}
+
+function applyPatch(type: PatchType, cur: unknown, body: unknown): unknown {
+  return type === 'json' ? applyJsonPatch(cur, body) : applyMergePatch(cur, body);
+}
+
+/** A metadata.resourceVersion inside a merge patch is an optimistic-lock precondition (upstream patch.go). */
+function patchPrecondition(type: PatchType, body: unknown): string | undefined {
+  if (type !== 'merge' || !isRecord(body) || !isRecord(body.metadata)) return undefined;
+  const rv = body.metadata.resourceVersion;
+  return typeof rv === 'string' && rv !== '' ? rv : undefined;
+}
+
+async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+  const buf = await readBody(req);
+  const body = buf.length > 0 ? decodeJson(buf) : undefined;
+  return parseDeleteOptions(body, query);
+}
+
+export function isWatch(query: URLSearchParams): boolean {
+  const w = query.get('watch');
+  return w === 'true' || w === '1';
+}
+
+function writeOptions(query: URLSearchParams): WriteOptions {
+  const dryRun = query.getAll('dryRun');
+  for (const d of dryRun) {
+    if (d !== 'All') throw ApiError.invalid('CreateOptions', 'meta.k8s.io', '', [FieldError.notSupported('dryRun', d, ['All'])]);
+  }
+  return { dryRun: dryRun.length > 0, fieldManager: query.get('fieldManager') ?? undefined };
+}
+
+export function listOptions(query: URLSearchParams, resource: string): ListOptions {
+  const opts: ListOptions = {};
+  const ls = query.get('labelSelector');
+  if (ls) opts.labelSelector = parseLabelSelector(ls);
+  const fs = query.get('fieldSelector');
+  if (fs) {
+    opts.fieldSelector = parseFieldSelector(fs);
+    validateFieldSelectorFields(resource, opts.fieldSelector);
+  }
+  const limit = query.get('limit');
+  if (limit !== null && limit !== '') {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 0) throw ApiError.badRequest(`invalid limit: ${limit}`);
+    if (n > 0) opts.limit = n;
+  }
+  const cont = query.get('continue');
+  if (cont) opts.continue = cont;
+  const rv = query.get('resourceVersion');
+  if (rv !== null) opts.resourceVersion = rv;
+  const rvm = query.get('resourceVersionMatch');
+  if (rvm) opts.resourceVersionMatch = rvm;
+  return opts;
+}

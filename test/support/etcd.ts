@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import net from 'node:net';
 import { Etcd3 } from 'etcd3';
 import { docker, requireDocker } from './docker.js';
 
@@ -42,19 +43,17 @@ export function ensureEtcdImage(): Promise<void> {
 export async function startEtcd(): Promise<EtcdHandle> {
   await ensureEtcdImage();
   const name = `kubemu-test-etcd-${randomBytes(4).toString('hex')}`;
+  // a fixed host port (not a random one): `docker restart` keeps it, so restart tests reconnect
+  const hostPort = await freePort();
   await docker([
     'run', '-d', '--rm', '--name', name,
     '--label', 'io.kubemu.cluster=test',
-    '-p', '127.0.0.1::2379',
+    '-p', `127.0.0.1:${hostPort}:2379`,
     ETCD_IMAGE,
     '--listen-client-urls', 'http://0.0.0.0:2379',
     '--advertise-client-urls', 'http://127.0.0.1:2379',
-    '--data-dir', '/var/lib/etcd',
   ]);
-  const portLine = await docker(['port', name, '2379/tcp']);
-  const port = /:(\d+)\s*$/m.exec(portLine.split('\n')[0] ?? '')?.[1];
-  if (!port) throw new Error(`cannot read etcd port from "${portLine}"`);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://127.0.0.1:${hostPort}`;
   await waitHealthy(endpoint);
   return {
     endpoint,
@@ -74,6 +73,17 @@ export async function startEtcd(): Promise<EtcdHandle> {
       await waitHealthy(endpoint);
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 async function waitHealthy(endpoint: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { ApiError } from '../../api/errors.js';
 import type { Logger } from '../../common/logger.js';
@@ -18,22 +18,24 @@ export interface AppDeps extends HandlerDeps {
   onRequest?: (method: string, code: number, ms: number) => void;
 }
 
-/** The api-server's HTTP surface: health, discovery, then every resource path. */
-export function createApp(deps: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', false);
-  app.use(healthRouter({ livez: deps.livez, readyz: deps.readyz, registry: deps.registry, log: deps.log }));
-  app.use((req, res, next) => {
+const HEALTH_PATHS = /^\/(healthz|livez|readyz|metrics)(\/|\?|$)/;
+
+/**
+ * The api-server's HTTP surface: health and metrics through express, then discovery and every resource
+ * path straight to the API handlers (the hot path skips express routing, which cost ~10% CPU per write).
+ */
+export function createApp(deps: AppDeps): RequestListener {
+  const health: Express = express();
+  health.disable('x-powered-by');
+  health.disable('etag');
+  health.use(healthRouter({ livez: deps.livez, readyz: deps.readyz, registry: deps.registry, log: deps.log }));
+  health.use((req, res) => void serve(req, res, deps));
+  return (req, res) => {
     const started = performance.now();
-    res.on('finish', () => deps.onRequest?.(req.method, res.statusCode, performance.now() - started));
-    next();
-  });
-  app.all('/{*path}', (req, res) => {
-    void serve(req, res, deps);
-  });
-  return app;
+    res.on('finish', () => deps.onRequest?.(req.method ?? '', res.statusCode, performance.now() - started));
+    if (HEALTH_PATHS.test(req.url ?? '')) health(req, res);
+    else void serve(req, res, deps);
+  };
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, deps: AppDeps): Promise<void> {

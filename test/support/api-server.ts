@@ -8,6 +8,8 @@ export interface TestCluster {
   url: string;
   /** restarts the api-server process state (new caches, same etcd) on the same port */
   restartApi(): Promise<void>;
+  /** starts the api-server again on a given port after it was closed */
+  restartApiOn(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,10 @@ export async function startTestCluster(opts: Partial<ApiServerOptions> = {}): Pr
     restartApi: async () => {
       const port = api.port;
       await api.close();
+      api = await make(port);
+      cluster.api = api;
+    },
+    restartApiOn: async (port: number) => {
       api = await make(port);
       cluster.api = api;
     },

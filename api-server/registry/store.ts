@@ -169,11 +169,13 @@ export class GenericStore {
     delete meta.deletionGracePeriodSeconds;
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
-    this.strategy.defaults(obj);
-    this.strategy.prepareForCreate(obj);
     const wantsGenerated = !meta.name && Boolean(meta.generateName);
-    if (wantsGenerated) meta.name = generateName(meta.generateName!);
-    this.validateCreate(obj);
+    this.decoding(() => {
+      this.strategy.defaults(obj);
+      this.strategy.prepareForCreate(obj);
+      if (wantsGenerated) meta.name = generateName(String(meta.generateName));
+      this.validateCreate(obj);
+    });
     this.strategy.admit(obj, undefined, this.admissionContext(opts.dryRun));
     try {
       if (opts.dryRun) return obj;
@@ -221,10 +223,11 @@ export class GenericStore {
       const next = updateFn(deepCopy(cur.obj));
       if (!isRecord(next) || !isRecord(next.metadata)) throw ApiError.badRequest('the updated object is not a valid object');
       this.checkIdentity(next, ns, name);
-      this.prepareUpdate(next, cur.obj, sub);
       if (sub === '') await this.deps.admission(ns, this.info, 'update');
-      const errs =
-        sub === 'status' ? this.strategy.validateStatusUpdate(next, cur.obj) : sub === 'internal' ? [] : this.validateUpdate(next, cur.obj);
+      const errs = this.decoding(() => {
+        this.prepareUpdate(next, cur.obj, sub);
+        return sub === 'status' ? this.strategy.validateStatusUpdate(next, cur.obj) : sub === 'internal' ? [] : this.validateUpdate(next, cur.obj);
+      });
       if (errs.length) throw ApiError.invalid(this.info.kind, this.info.group, name, errs);
       if (sub === '') this.strategy.admit(next, cur.obj, this.admissionContext(opts.dryRun));
       next.metadata.resourceVersion = cur.obj.metadata.resourceVersion;
@@ -320,6 +323,21 @@ export class GenericStore {
     }
     if (this.info.namespaced && (obj.metadata.namespace ?? ns) !== ns) {
       throw ApiError.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+  }
+
+  /**
+   * Runs defaulting/validation on a client's object. A field of the wrong JSON type makes them throw a
+   * TypeError; upstream rejects such bodies while decoding, with 400 "… cannot be handled as a <Kind>".
+   */
+  private decoding<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof TypeError) {
+        throw ApiError.badRequest(`${this.info.kind} in version "${this.info.version}" cannot be handled as a ${this.info.kind}: ${e.message}`);
+      }
+      throw e;
     }
   }
 

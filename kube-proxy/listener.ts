@@ -1,0 +1,133 @@
+import net from 'node:net';
+import type { Logger } from '../common/logger.js';
+import { Balancer } from './balancer.js';
+import type { PortRule } from './rules.js';
+
+export interface ListenerStats {
+  onConnection(rule: PortRule, outcome: 'forwarded' | 'rejected' | 'backend-error'): void;
+  onBytes(rule: PortRule, direction: 'in' | 'out', n: number): void;
+}
+
+/**
+ * One host port forwarding TCP to a Service's ready endpoints. The listener socket exists only while
+ * there are ready endpoints, so a Service without any refuses connections at once (as upstream's REJECT
+ * rule) instead of accepting and hanging. Open connections are never cut when endpoints change.
+ */
+export class PortListener {
+  private server: net.Server | undefined;
+  private opening: Promise<void> | undefined;
+  private readonly balancer: Balancer;
+  private readonly sockets = new Set<net.Socket>();
+  private lastError: string | undefined;
+
+  constructor(
+    private rule: PortRule,
+    private readonly host: string,
+    private readonly log: Logger,
+    private readonly stats: ListenerStats,
+    now: () => number = Date.now,
+  ) {
+    this.balancer = new Balancer(now);
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  get currentRule(): PortRule {
+    return this.rule;
+  }
+
+  /** Applies a new rule (same host port): swaps backends, opens or closes the socket as needed. */
+  async apply(rule: PortRule): Promise<void> {
+    this.rule = rule;
+    this.balancer.update(rule.backends, rule.affinitySeconds);
+    if (rule.backends.length > 0) await this.open();
+    else await this.closeListener();
+  }
+
+  private async open(): Promise<void> {
+    if (this.server?.listening) return;
+    this.opening ??= new Promise<void>((resolve) => {
+      const server = net.createServer({ pauseOnConnect: false }, (client) => this.forward(client));
+      server.once('error', (e: NodeJS.ErrnoException) => {
+        this.lastError = e.code === 'EADDRINUSE' ? `port ${this.rule.hostPort} is already in use on ${this.host}` : e.message;
+        this.log.warn({ port: this.rule.hostPort, err: this.lastError }, 'cannot listen');
+        this.server = undefined;
+        resolve();
+      });
+      server.listen({ port: this.rule.hostPort, host: this.host, exclusive: true }, () => {
+        this.lastError = undefined;
+        this.server = server;
+        resolve();
+      });
+    }).finally(() => {
+      this.opening = undefined;
+    });
+    await this.opening;
+  }
+
+  private forward(client: net.Socket): void {
+    const backend = this.balancer.pick(client.remoteAddress ?? '');
+    const rule = this.rule;
+    if (!backend) {
+      this.stats.onConnection(rule, 'rejected');
+      client.resetAndDestroy();
+      return;
+    }
+    this.sockets.add(client);
+    client.setNoDelay(true);
+    const upstream = net.connect({ host: backend.ip, port: backend.port });
+    upstream.setNoDelay(true);
+    let connected = false;
+    upstream.once('connect', () => {
+      connected = true;
+      this.stats.onConnection(rule, 'forwarded');
+    });
+    client.on('data', (d: Buffer) => this.stats.onBytes(rule, 'in', d.length));
+    upstream.on('data', (d: Buffer) => this.stats.onBytes(rule, 'out', d.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const done = (): void => {
+      this.sockets.delete(client);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', done);
+    client.on('close', done);
+    upstream.on('error', (e) => {
+      if (!connected) {
+        this.stats.onConnection(rule, 'backend-error');
+        this.log.debug({ backend: `${backend.ip}:${backend.port}`, err: e.message }, 'backend connection failed');
+        client.resetAndDestroy();
+      }
+      done();
+    });
+    upstream.on('close', done);
+  }
+
+  private async closeListener(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    // stops accepting; established connections finish on their own
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The Service or its port is gone: the port closes, established connections finish on their own. */
+  async retire(): Promise<void> {
+    await this.closeListener();
+  }
+
+  /** kube-proxy stops: closes the listener and every connection. */
+  async close(): Promise<void> {
+    const closing = this.closeListener();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    await closing;
+  }
+}

@@ -1,0 +1,56 @@
+import { ConfigError, defineConfig, HelpRequested } from '../common/config.js';
+import { createRootLogger } from '../common/logger.js';
+import { createMetricsRegistry } from '../common/metrics.js';
+import { startHealthServer } from '../common/health.js';
+import { Shutdown } from '../common/shutdown.js';
+import { startKubeProxy } from './proxy.js';
+
+const config = defineConfig({
+  server: { type: 'string', default: 'http://127.0.0.1:6443', env: 'KUBEMU_API_SERVER', help: 'api-server URL' },
+  bindAddress: { type: 'string', default: '0.0.0.0', env: 'KUBEMU_PROXY_BIND_ADDRESS', help: 'address NodePorts and LoadBalancer ports listen on' },
+  healthPort: { type: 'number', default: 10256, env: 'KUBEMU_PROXY_HEALTH_PORT', help: 'port for /healthz, /readyz and /metrics' },
+  healthBindAddress: { type: 'string', default: '127.0.0.1', env: 'KUBEMU_PROXY_HEALTH_BIND_ADDRESS', help: 'address the health port listens on' },
+  nodeName: { type: 'string', default: '', env: 'KUBEMU_NODE_NAME', help: 'node name reported in events' },
+  logLevel: { type: 'string', default: 'info', env: 'KUBEMU_LOG_LEVEL', help: 'log level' },
+});
+
+async function main(): Promise<number> {
+  let cfg;
+  try {
+    cfg = config.parse();
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(`${e.message}\n`);
+      return 0;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`kube-proxy: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const log = createRootLogger('kube-proxy', { level: cfg.logLevel });
+  const shutdown = new Shutdown(log);
+  shutdown.installSignalHandlers();
+  const registry = createMetricsRegistry('kube-proxy');
+  const proxy = await startKubeProxy({ server: cfg.server, bindAddress: cfg.bindAddress, log, registry, signal: shutdown.signal, nodeName: cfg.nodeName || undefined });
+  shutdown.register('kube-proxy', () => proxy.close());
+  const health = await startHealthServer({
+    port: cfg.healthPort,
+    host: cfg.healthBindAddress,
+    log,
+    registry,
+    readyz: [{ name: 'proxy-sync', check: async () => { if (!proxy.isSynced()) throw new Error('services not synced yet'); } }],
+  });
+  shutdown.register('health', () => health.close());
+  log.info({ bindAddress: cfg.bindAddress, healthPort: health.port }, 'kube-proxy running');
+  return shutdown.done;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`kube-proxy failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);

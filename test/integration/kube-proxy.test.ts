@@ -193,7 +193,8 @@ function get(port: number): Promise<string> {
   });
 }
 
-function tryConnect(port: number): Promise<'ok' | string> {
+/** 'ok', or the connect error code (e.g. ECONNREFUSED) */
+function tryConnect(port: number): Promise<string> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     s.once('connect', () => {

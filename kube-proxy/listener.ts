@@ -88,14 +88,19 @@ export class PortListener {
       connected = true;
       this.stats.onConnection(rule, 'forwarded');
     });
-    client.on('data', (d: Buffer) => this.stats.onBytes(rule, 'in', d.length));
-    upstream.on('data', (d: Buffer) => this.stats.onBytes(rule, 'out', d.length));
     client.pipe(upstream);
     upstream.pipe(client);
+    let counted = false;
     const done = (): void => {
       this.sockets.delete(client);
       client.destroy();
       upstream.destroy();
+      if (!counted) {
+        // counted once at the end: per-chunk listeners would cost throughput on the hot path
+        counted = true;
+        this.stats.onBytes(rule, 'in', client.bytesRead);
+        this.stats.onBytes(rule, 'out', upstream.bytesRead);
+      }
     };
     client.on('error', done);
     client.on('close', done);

@@ -3,6 +3,7 @@ import { apiCreateThroughput } from './api-create-throughput.js';
 import { apiList10kPods } from './api-list-10k-pods.js';
 import { apiRss10kPods } from './api-rss-10k-pods.js';
 import { apiWatchLatency100 } from './api-watch-latency-100.js';
+import { proxyThroughput } from './proxy-throughput.js';
 
 /**
  * Every benchmark scenario, in run order. Scenarios sharing a fixture sit next to each other so the
@@ -13,4 +14,5 @@ export const SCENARIOS: readonly Scenario[] = [
   apiList10kPods,
   apiRss10kPods,
   apiWatchLatency100,
+  proxyThroughput,
 ];

@@ -1,33 +1,9 @@
-import { RESOURCES, apiVersionOf, type ResourceInfo } from '../../api/resources.js';
-
-/** The version kubemu reports (/version); kubectl compares only major/minor for skew warnings. */
-export const VERSION_INFO = {
-  major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.0-kubemu',
-  gitCommit: '0000000000000000000000000000000000000000',
-  gitTreeState: 'clean',
-  buildDate: '2026-01-01T00:00:00Z',
-  goVersion: `node${process.versions.node}`,
-  compiler: 'tsc',
-  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-};
-
-const SUBRESOURCE_VERBS: Record<string, string[]> = {
-  status: ['get', 'patch', 'update'],
-  scale: ['get', 'patch', 'update'],
-  binding: ['create'],
-  finalize: ['update'],
-};
-
-export function groupVersions(): { group: string; version: string }[] {
-  const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(apiVersionOf(r), { group: r.group, version: r.version });
-  return [...seen.values()];
-}
+/** The legacy (unaggregated) discovery documents: APIVersions, APIGroupList, APIGroup, APIResourceList. */
+import { apiVersionOf } from '../../api/resources.js';
+import { discoveryGroups, type GroupDescriptor, type ResourceDescriptor, type SubresourceDescriptor } from './model.js';
 
 /** GET /api */
-export function apiVersions(serverAddress: string): unknown {
+export function apiVersions(serverAddress: string): object {
   return {
     kind: 'APIVersions',
     versions: ['v1'],
@@ -35,55 +11,53 @@ export function apiVersions(serverAddress: string): unknown {
   };
 }
 
+function apiGroupOf(g: GroupDescriptor): object {
+  const versions = g.versions.map((v) => ({ groupVersion: `${g.name}/${v.version}`, version: v.version }));
+  return { name: g.name, versions, preferredVersion: versions[0] };
+}
+
 /** GET /apis */
-export function apiGroupList(): unknown {
-  const groups = groupVersions().filter((gv) => gv.group !== '');
-  return {
-    kind: 'APIGroupList',
-    apiVersion: 'v1',
-    groups: groups.map((gv) => {
-      const v = { groupVersion: `${gv.group}/${gv.version}`, version: gv.version };
-      return { name: gv.group, versions: [v], preferredVersion: v };
-    }),
-  };
+export function apiGroupList(groups: GroupDescriptor[] = discoveryGroups()): object {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.filter((g) => g.name !== '').map(apiGroupOf) };
 }
 
 /** GET /apis/{group} */
-export function apiGroup(group: string): object | undefined {
-  const gv = groupVersions().find((g) => g.group === group);
-  if (!gv) return undefined;
-  const v = { groupVersion: `${gv.group}/${gv.version}`, version: gv.version };
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [v], preferredVersion: v };
+export function apiGroup(group: string, groups: GroupDescriptor[] = discoveryGroups()): object | undefined {
+  const g = groups.find((x) => x.name === group && group !== '');
+  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroupOf(g) } : undefined;
 }
 
 /** GET /api/v1 or /apis/{group}/{version} */
-export function apiResourceList(group: string, version: string): object | undefined {
-  const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
-  if (rs.length === 0) return undefined;
+export function apiResourceList(group: string, version: string, groups: GroupDescriptor[] = discoveryGroups()): object | undefined {
+  const v = groups.find((g) => g.name === group)?.versions.find((x) => x.version === version);
+  if (!v) return undefined;
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: apiVersionOf({ group, version }),
-    resources: rs.flatMap((r) => [main(r), ...r.subresources.map((s) => sub(r, s))]),
+    resources: v.resources.flatMap((r) => [mainResource(r), ...r.subresources.map((s) => subresource(r, s))]),
   };
 }
 
-function main(r: ResourceInfo): Record<string, unknown> {
+function mainResource(r: ResourceDescriptor): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    name: r.resource,
-    singularName: r.singular,
-    namespaced: r.namespaced,
-    kind: r.kind,
-    verbs: r.verbs,
+    name: r.info.resource,
+    singularName: r.info.singular,
+    namespaced: r.info.namespaced,
+    kind: r.info.kind,
+    verbs: r.info.verbs,
   };
-  if (r.shortNames.length) out.shortNames = r.shortNames;
-  if (r.categories.length) out.categories = r.categories;
+  if (r.info.shortNames.length) out.shortNames = r.info.shortNames;
+  if (r.info.categories.length) out.categories = r.info.categories;
   return out;
 }
 
-function sub(r: ResourceInfo, s: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: `${r.resource}/${s}`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: SUBRESOURCE_VERBS[s] ?? ['get'] };
-  if (s === 'scale') Object.assign(out, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
-  if (s === 'binding') out.kind = 'Binding';
+/** A subresource entry; group and version only when its kind lives elsewhere (autoscaling/v1 Scale, policy/v1 Eviction). */
+function subresource(r: ResourceDescriptor, s: SubresourceDescriptor): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: `${r.info.resource}/${s.name}`, singularName: '', namespaced: r.info.namespaced };
+  const k = s.responseKind;
+  if (k.group !== r.info.group || k.version !== r.info.version) Object.assign(out, { group: k.group, version: k.version });
+  out.kind = k.kind;
+  out.verbs = s.verbs;
   return out;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError } from '../../api/errors.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../../api/protobuf/envelope.js';
 
 /** upstream MaxRequestBodyBytes */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -30,13 +31,17 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** Decodes a create/update body: JSON (default) or YAML. Malformed input is a 400 with the parser's reason. */
+/**
+ * Decodes a create/update body: JSON (default), YAML or Kubernetes protobuf (what client-go's typed clients send
+ * since 1.31). Malformed input is a 400 with the parser's reason.
+ */
 export function decodeObjectBody(buf: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
   if (buf.length === 0) throw ApiError.badRequest('the body of the request was empty');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') return decodeYaml(buf);
+  if (mt === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(buf);
   if (mt !== '' && mt !== 'application/json' && !mt.endsWith('+json')) {
-    throw ApiError.unsupportedMediaType(mt, ['application/json', 'application/yaml']);
+    throw ApiError.unsupportedMediaType(mt, ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE]);
   }
   return decodeJson(buf);
 }

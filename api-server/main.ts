@@ -11,6 +11,14 @@ const config = defineConfig({
   serviceClusterIpRange: { type: 'string', default: '10.96.0.0/12', env: 'KUBEMU_SERVICE_CIDR', help: 'CIDR for Service ClusterIPs' },
   serviceNodePortRange: { type: 'string', default: '30000-32767', env: 'KUBEMU_NODEPORT_RANGE', help: 'range of Service NodePorts' },
   compactionInterval: { type: 'duration', default: '5m', env: 'KUBEMU_ETCD_COMPACTION_INTERVAL', help: 'how often etcd history is compacted (0 = never)' },
+  defaultTolerationSeconds: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    default: 300,
+    env: 'KUBEMU_DEFAULT_TOLERATION_SECONDS',
+    help: 'tolerationSeconds of the not-ready/unreachable NoExecute tolerations added to every pod lacking them',
+  },
   logLevel: { type: 'string', default: 'info', env: 'KUBEMU_LOG_LEVEL', help: 'log level' },
 });
 
@@ -44,6 +52,7 @@ async function main(): Promise<number> {
     advertiseAddress: cfg.advertiseAddress || undefined,
     serviceNetwork: { serviceCIDR: cfg.serviceClusterIpRange, nodePortMin: min, nodePortMax: max },
     compactionIntervalMs: cfg.compactionInterval,
+    defaultTolerationSeconds: cfg.defaultTolerationSeconds,
     log,
     signal: shutdown.signal,
   }).catch((e: unknown) => {

@@ -16,9 +16,12 @@ import { GenericStore } from './registry/store.js';
 import { strategyTable } from './registry/table.js';
 import type { ServiceNetworkConfig } from './registry/services/strategy.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { DEFAULT_TOLERATION_SECONDS, withDefaultTolerations } from './admission/default-tolerations.js';
 import { bootstrap } from './bootstrap.js';
 import { createApp } from './http/app.js';
 import { isWatch } from './http/handlers.js';
+import { isStreamingSubresource } from './proxy/kubelet-location.js';
+import { proxyStreamingUpgrade } from './proxy/proxy.js';
 import { parseResourcePath, type ResourceRequest } from './http/request-info.js';
 import { serveHttpWatch, serveWsWatch, watchParams } from './http/watch-serve.js';
 import { toApiError } from './http/responses.js';
@@ -40,6 +43,8 @@ export interface ApiServerOptions {
   etcdTimeoutMs?: number;
   /** aborts start-up (e.g. SIGTERM while etcd is still unreachable) */
   signal?: AbortSignal;
+  /** tolerationSeconds of the not-ready/unreachable tolerations added to pods lacking them (upstream: 300) */
+  defaultTolerationSeconds?: number;
 }
 
 export interface ApiServer {
@@ -75,7 +80,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const byPrefix = new Map<string, GenericStore>();
   const namespacesInfo = findResource('', 'v1', 'namespaces')!;
   const admission = namespaceLifecycle(() => stores.get(namespacesInfo)!);
-  for (const [info, strategy] of strategyTable(opts.serviceNetwork)) {
+  const tolerationSeconds = opts.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS;
+  for (const [info, tableStrategy] of strategyTable(opts.serviceNetwork)) {
+    const strategy = info.group === '' && info.resource === 'pods' ? withDefaultTolerations(tableStrategy, tolerationSeconds) : tableStrategy;
     const store = new GenericStore(info, strategy, {
       etcd: etcdStore,
       cacher,
@@ -140,6 +147,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const rr = parseResourcePath(url.pathname);
+      if (rr && isStreamingSubresource(rr.subresource)) {
+        await proxyStreamingUpgrade(req, socket, head, rr, url.searchParams, storeFor, log);
+        return;
+      }
       if (!rr || rr.name !== undefined || !isWatch(url.searchParams) || (req.method ?? 'GET') !== 'GET') {
         throw new ApiError(400, 'BadRequest', 'only watch requests can be upgraded to a WebSocket here');
       }

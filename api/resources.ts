@@ -59,7 +59,7 @@ function def(d: Def): ResourceInfo {
 
 export const RESOURCES: readonly ResourceInfo[] = [
   def({ resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'] }),
-  def({ resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding'] }),
+  def({ resource: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'log', 'exec', 'attach', 'portforward'] }),
   def({ resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status'], storagePrefix: 'minions' }),
   def({ resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: ['status'], storagePrefix: 'services/specs' }),
   def({ resource: 'endpoints', kind: 'Endpoints', shortNames: ['ep'], storagePrefix: 'services/endpoints' }),

@@ -4,10 +4,14 @@ import { ApiError } from '../../api/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { healthRouter, type HealthCheck } from '../../common/health.js';
 import type { Registry } from '../../common/metrics.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from '../discovery/legacy.js';
+import { DiscoveryDocuments, type DiscoveryDocument } from '../discovery/documents.js';
 import { handleResource, type HandlerDeps } from './handlers.js';
+import { wantsAggregatedDiscovery } from './negotiate.js';
 import { parseResourcePath } from './request-info.js';
-import { writeError, writeJson } from './responses.js';
+import { writeError } from './responses.js';
+import { API_DEFINITIONS } from '../openapi/definitions.js';
+import { OPENAPI_PATHS, serveOpenApi } from '../openapi/serve.js';
+import { createOpenApiV3 } from '../openapi/v3.js';
 
 export interface AppDeps extends HandlerDeps {
   log: Logger;
@@ -29,24 +33,27 @@ export function createApp(deps: AppDeps): RequestListener {
   health.disable('x-powered-by');
   health.disable('etag');
   health.use(healthRouter({ livez: deps.livez, readyz: deps.readyz, registry: deps.registry, log: deps.log }));
-  health.use((req, res) => void serve(req, res, deps));
+  const discovery = new DiscoveryDocuments(deps.serverAddress);
+  health.use((req, res) => void serve(req, res, deps, discovery));
+  const openapi = createOpenApiV3(API_DEFINITIONS);
   return (req, res) => {
     const started = performance.now();
     res.on('finish', () => deps.onRequest?.(req.method ?? '', res.statusCode, performance.now() - started));
     if (HEALTH_PATHS.test(req.url ?? '')) health(req, res);
-    else void serve(req, res, deps);
+    else if (OPENAPI_PATHS.test(req.url ?? '')) serveOpenApi(req, res, openapi, deps.log);
+    else void serve(req, res, deps, discovery);
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, deps: AppDeps): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, deps: AppDeps, discovery: DiscoveryDocuments): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const log = deps.log;
   try {
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const discovery = discoveryDocument(path, deps);
-    if (discovery !== undefined) {
+    const doc = discovery.lookup(path, wantsAggregatedDiscovery(req.headers.accept));
+    if (doc !== undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw ApiError.methodNotAllowed();
-      return writeJson(res, 200, discovery);
+      return writeDiscovery(req, res, doc);
     }
     const rr = parseResourcePath(path);
     if (!rr) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -56,19 +63,19 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: AppDeps): 
   }
 }
 
-function discoveryDocument(path: string, deps: AppDeps): unknown {
-  if (path === '/version') return VERSION_INFO;
-  if (path === '/api') return apiVersions(deps.serverAddress());
-  if (path === '/apis') return apiGroupList();
-  const core = /^\/api\/([^/]+)$/.exec(path);
-  if (core) return apiResourceList('', core[1]) ?? notFound();
-  const group = /^\/apis\/([^/]+)$/.exec(path);
-  if (group) return apiGroup(group[1]) ?? notFound();
-  const gv = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
-  if (gv) return apiResourceList(gv[1], gv[2]) ?? notFound();
-  return undefined;
-}
-
-function notFound(): never {
-  throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+/** A discovery document; aggregated ones carry an ETag and answer a matching If-None-Match with 304. */
+function writeDiscovery(req: IncomingMessage, res: ServerResponse, doc: DiscoveryDocument): void {
+  if (doc.varyAccept) res.setHeader('Vary', 'Accept');
+  if (doc.etag) {
+    res.setHeader('ETag', doc.etag);
+    if (req.headers['if-none-match'] === doc.etag) {
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', doc.contentType);
+  res.setHeader('Content-Length', Buffer.byteLength(doc.body));
+  res.end(doc.body);
 }

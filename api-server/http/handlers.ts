@@ -1,21 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { ApiError, FieldError } from '../../api/errors.js';
-import { isRecord, type StoredObject } from '../../api/object.js';
 import { parseLabelSelector } from '../../api/labels.js';
 import { parseFieldSelector, validateFieldSelectorFields } from '../../api/fields.js';
-import { applyJsonPatch, applyMergePatch, patchTypeFromContentType, PATCH_CONTENT_TYPES } from '../../api/patch/json.js';
 import type { GenericStore, ListOptions, Subresource, WriteOptions } from '../registry/store.js';
 import { deleteCollection, deleteObject, parseDeleteOptions } from '../registry/delete.js';
 import { bindPod } from '../registry/pods/binding.js';
 import { getScale, patchScale, updateScale } from '../registry/scale.js';
 import { finalizeNamespace } from '../registry/namespaces/finalize.js';
-import { decodeJson, decodeObjectBody, readBody } from './body.js';
+import { decodeObjectBody, readBody } from './body.js';
+import { patchObject, scalePatch } from './patch.js';
+import { createObject, replaceObject, type WriteRequest } from './writes.js';
 import { writeJson } from './responses.js';
+import { writeObject } from './negotiate.js';
+import { SCALE_RESOURCE } from '../printers/registry.js';
 import type { ResourceRequest } from './request-info.js';
+import { isStreamingSubresource } from '../proxy/kubelet-location.js';
+import { serveStreamingSubresource } from '../proxy/proxy.js';
 
 export interface HandlerDeps {
-  storeFor(rr: ResourceRequest): GenericStore;
+  storeFor: (rr: ResourceRequest) => GenericStore;
   now: () => Date;
   /** starts a chunked watch on this response */
   serveWatch(req: IncomingMessage, res: ServerResponse, store: GenericStore, ns: string | undefined, query: URLSearchParams): Promise<void>;
@@ -28,20 +32,20 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const method = req.method ?? 'GET';
   const write = writeOptions(query);
   if (rr.info.namespaced && rr.name !== undefined && ns === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  const w: WriteRequest = { req, res, store, info: rr.info, ns, query, write, now: deps.now };
 
   if (rr.name === undefined) {
     switch (method) {
       case 'GET':
         if (isWatch(query)) return deps.serveWatch(req, res, store, ns, query);
-        return writeJson(res, 200, await store.list(ns, listOptions(query, rr.info.resource)));
+        return writeObject(req, res, query, rr.info, await store.list(ns, listOptions(query, rr.info.resource)), deps.now());
       case 'POST': {
         if (rr.info.namespaced && ns === undefined) throw ApiError.methodNotAllowed();
-        const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
-        return writeJson(res, 201, await store.create(ns, body, write));
+        return writeJson(res, 201, await createObject(w));
       }
       case 'DELETE': {
         const opts = await deleteOptions(req, query);
-        return writeJson(res, 200, await deleteCollection(store, ns, listOptions(query, rr.info.resource), opts, write.dryRun, deps.now));
+        return writeJson(res, 200, await deleteCollection(store, ns, listOptions(query, rr.info.resource), opts, deleteDryRun(write, opts), deps.now));
       }
       default:
         throw ApiError.methodNotAllowed();
@@ -53,13 +57,11 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   if (sub === 'scale') {
     switch (method) {
       case 'GET':
-        return writeJson(res, 200, await getScale(store, ns, name));
+        return writeObject(req, res, query, SCALE_RESOURCE, await getScale(store, ns, name), deps.now());
       case 'PUT':
         return writeJson(res, 200, await updateScale(store, ns, name, decodeObjectBody(await readBody(req), req.headers['content-type']), write));
-      case 'PATCH': {
-        const { type, body } = await patchBody(req);
-        return writeJson(res, 200, await patchScale(store, ns, name, (cur) => applyPatch(type, cur, body), write));
-      }
+      case 'PATCH':
+        return writeJson(res, 200, await patchScale(store, ns, name, await scalePatch(w), write));
       default:
         throw ApiError.methodNotAllowed();
     }
@@ -69,6 +71,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
     return writeJson(res, 201, await bindPod(store, ns!, name, body, write.dryRun, deps.now));
   }
+  if (isStreamingSubresource(sub)) return serveStreamingSubresource(req, res, rr, query, deps.storeFor);
   if (sub === 'finalize') {
     if (method !== 'PUT') throw ApiError.methodNotAllowed();
     const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
@@ -77,21 +80,17 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const target: Subresource = sub === 'status' ? 'status' : '';
   switch (method) {
     case 'GET':
-      return writeJson(res, 200, await store.get(ns, name));
-    case 'PUT': {
-      const body = decodeObjectBody(await readBody(req), req.headers['content-type']);
-      return writeJson(res, 200, await store.update(ns, name, body, target, write));
-    }
+      return writeObject(req, res, query, rr.info, await store.get(ns, name), deps.now());
+    case 'PUT':
+      return writeJson(res, 200, await replaceObject(w, name, target));
     case 'PATCH': {
-      const { type, body } = await patchBody(req);
-      const precondition = patchPrecondition(type, body);
-      const result = await store.guaranteedUpdate(ns, name, target, write, precondition, (cur) => store.internalize(applyPatch(type, store.externalize(cur), body) as StoredObject));
-      return writeJson(res, 200, result);
+      const r = await patchObject(w, name, target);
+      return writeJson(res, r.code, r.body);
     }
     case 'DELETE': {
       if (target === 'status') throw ApiError.methodNotAllowed();
       const opts = await deleteOptions(req, query);
-      const r = await deleteObject(store, ns, name, opts, write.dryRun, deps.now);
+      const r = await deleteObject(store, ns, name, opts, deleteDryRun(write, opts), deps.now);
       return writeJson(res, 200, r.body);
     }
     default:
@@ -99,31 +98,16 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   }
 }
 
-type PatchType = 'json' | 'merge';
-
-async function patchBody(req: IncomingMessage): Promise<{ type: PatchType; body: unknown }> {
-  const type = patchTypeFromContentType(req.headers['content-type'] ?? '');
-  if (type !== 'json' && type !== 'merge') {
-    throw ApiError.unsupportedMediaType(req.headers['content-type'] ?? '', [...PATCH_CONTENT_TYPES]);
-  }
-  return { type, body: decodeJson(await readBody(req)) };
-}
-
-function applyPatch(type: PatchType, cur: unknown, body: unknown): unknown {
-  return type === 'json' ? applyJsonPatch(cur, body) : applyMergePatch(cur, body);
-}
-
-/** A metadata.resourceVersion inside a merge patch is an optimistic-lock precondition (upstream patch.go). */
-function patchPrecondition(type: PatchType, body: unknown): string | undefined {
-  if (type !== 'merge' || !isRecord(body) || !isRecord(body.metadata)) return undefined;
-  const rv = body.metadata.resourceVersion;
-  return typeof rv === 'string' && rv !== '' ? rv : undefined;
-}
-
 async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
   const buf = await readBody(req);
-  const body = buf.length > 0 ? decodeJson(buf) : undefined;
+  // typed clients (kubectl drain) send DeleteOptions as protobuf
+  const body = buf.length > 0 ? decodeObjectBody(buf, req.headers['content-type']) : undefined;
   return parseDeleteOptions(body, query);
+}
+
+/** kubectl sends `dryRun: ["All"]` in the DeleteOptions body rather than the query */
+function deleteDryRun(write: WriteOptions, opts: DeleteOptions): boolean {
+  return write.dryRun || (opts.dryRun ?? []).includes('All');
 }
 
 export function isWatch(query: URLSearchParams): boolean {

@@ -6,6 +6,7 @@ import type { Cacher } from '../storage/cacher.js';
 import type { GenericStore } from '../registry/store.js';
 import { ClientWatch, type WatchLimits, type WatchParams, type WatchSink } from './watch.js';
 import { listOptions } from './handlers.js';
+import { watchObjectEncoder } from './negotiate.js';
 
 /** upstream's minimum request timeout for watches: a random duration in [1800 s, 3600 s) */
 const MIN_WATCH_TIMEOUT_S = 1800;
@@ -42,6 +43,8 @@ export async function serveHttpWatch(
   limits: WatchLimits,
   log: Logger,
 ): Promise<void> {
+  // kubectl get -w asks for Table rows; chosen before anything is written so a bad includeObject is a 400
+  const encodeObject = watchObjectEncoder(req, store.info, () => new Date());
   let headersWritten = false;
   const sink: WatchSink = {
     write: (text) => {
@@ -62,7 +65,7 @@ export async function serveHttpWatch(
     res.setHeader('Cache-Control', 'no-cache, private');
     res.flushHeaders();
   }
-  const w = new ClientWatch(store, cacher, params, sink, limits, log);
+  const w = new ClientWatch(store, cacher, params, sink, limits, log, encodeObject);
   await w.start();
   // headers go out at once so clients see the watch established even before the first event
   if (!headersWritten && !res.writableEnded && !req.destroyed) writeHeaders();

@@ -22,6 +22,12 @@ export interface WatchParams extends Pick<ListOptions, 'labelSelector' | 'fieldS
   timeoutSeconds: number;
 }
 
+/**
+ * Encodes the object of one event (already in its served shape) for a client that asked for something other
+ * than plain JSON, e.g. a one-row Table. May throw; the event then goes out as plain JSON.
+ */
+export type WatchObjectEncoder = (obj: StoredObject) => string;
+
 export interface WatchLimits {
   /** events queued for one slow client before its watch is closed (it re-watches from its last version) */
   maxPendingEvents: number;
@@ -46,6 +52,8 @@ export class ClientWatch implements CacheListener {
     private readonly sink: WatchSink,
     private readonly limits: WatchLimits,
     private readonly log: Logger,
+    /** per-request encoding of event objects; absent = the shared JSON serialization */
+    private readonly encodeObject?: WatchObjectEncoder,
   ) {}
 
   async start(): Promise<void> {
@@ -121,7 +129,16 @@ export class ClientWatch implements CacheListener {
   }
 
   private enqueue(type: WatchEventType, obj: StoredObject): void {
-    this.enqueueRaw(`{"type":"${type}","object":${serialize(this.store, obj)}}`);
+    this.enqueueRaw(`{"type":"${type}","object":${this.encodeObject ? this.encoded(obj) : serialize(this.store, obj)}}`);
+  }
+
+  private encoded(obj: StoredObject): string {
+    try {
+      return this.encodeObject!(this.store.externalize(obj));
+    } catch (e) {
+      this.log.warn({ err: e instanceof Error ? e.message : String(e), resource: this.store.info.resource }, 'could not encode a watch event as requested; sending JSON');
+      return serialize(this.store, obj);
+    }
   }
 
   private enqueueRaw(text: string): void {

@@ -4,6 +4,7 @@ import { apiList10kPods } from './api-list-10k-pods.js';
 import { apiRss10kPods } from './api-rss-10k-pods.js';
 import { apiWatchLatency100 } from './api-watch-latency-100.js';
 import { proxyThroughput } from './proxy-throughput.js';
+import { schedulerThroughput } from './scheduler-throughput.js';
 
 /**
  * Every benchmark scenario, in run order. Scenarios sharing a fixture sit next to each other so the
@@ -15,4 +16,5 @@ export const SCENARIOS: readonly Scenario[] = [
   apiRss10kPods,
   apiWatchLatency100,
   proxyThroughput,
+  schedulerThroughput,
 ];

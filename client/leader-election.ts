@@ -228,23 +228,36 @@ export class LeaderElector {
     }
   }
 
-  /** Gives the lease up (empty holder, 1 s duration) if we still hold it. */
+  /**
+   * Gives the lease up (empty holder, 1 s duration) if we still hold it. A renewal cancelled in flight may
+   * still have been applied, so a conflict re-reads the lease and tries again while we are the holder.
+   */
   private async release(): Promise<void> {
     if (this.observedRecord?.holderIdentity !== this.opts.identity || !this.observedLease) return;
     const ac = new AbortController();
     const t = this.clock.setTimeout(() => ac.abort(), this.renewDeadlineMs);
-    const now = this.clock.now();
-    const rec: LeaderElectionRecord = {
-      holderIdentity: '',
-      leaseDurationSeconds: 1,
-      acquireTime: formatMicroTime(now),
-      renewTime: formatMicroTime(now),
-      leaseTransitions: this.observedRecord?.leaseTransitions ?? 0,
-    };
     try {
-      const updated = await this.client.update(this.opts.namespace, { ...this.observedLease, spec: specOf(rec) }, ac.signal);
-      this.setObserved(rec, updated);
-      this.log.info('released leader lease');
+      let current: Lease = this.observedLease;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const now = this.clock.now();
+        const rec: LeaderElectionRecord = {
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          acquireTime: formatMicroTime(now),
+          renewTime: formatMicroTime(now),
+          leaseTransitions: recordOf(current.spec).leaseTransitions,
+        };
+        try {
+          const updated = await this.client.update(this.opts.namespace, { ...current, spec: specOf(rec) }, ac.signal);
+          this.setObserved(rec, updated);
+          this.log.info('released leader lease');
+          return;
+        } catch (e) {
+          if (!isApiError(e, 'Conflict')) throw e;
+          current = await this.client.get(this.opts.namespace, this.opts.name, ac.signal);
+          if (recordOf(current.spec).holderIdentity !== this.opts.identity) return;
+        }
+      }
     } catch (e) {
       this.log.warn({ err: errText(e) }, 'failed to release leader lease');
     } finally {

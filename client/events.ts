@@ -60,6 +60,14 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+const WRITE_LANES = 4;
+
+function laneOf(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(h) % WRITE_LANES;
+}
+
 export class EventRecorder {
   private readonly sink: EventSink;
   private readonly clock: Clock;
@@ -69,7 +77,8 @@ export class EventRecorder {
   private readonly maxCache: number;
   /** Insertion-ordered: the first entry is the least recently used. */
   private readonly cache = new Map<string, CacheEntry>();
-  private chain: Promise<void> = Promise.resolve();
+  /** Writes run in a few lanes; events about one object share a lane, so their aggregation stays ordered. */
+  private readonly lanes: Promise<void>[] = Array.from({ length: WRITE_LANES }, () => Promise.resolve());
   private queued = 0;
   private seq = 0;
 
@@ -95,7 +104,8 @@ export class EventRecorder {
     }
     const at = this.clock.now();
     this.queued++;
-    this.chain = this.chain
+    const lane = laneOf(`${ref.namespace ?? ''}/${ref.name}`);
+    this.lanes[lane] = this.lanes[lane]
       .then(() => this.write(ref, type, reason, message, at))
       .catch((e: unknown) => this.log.warn({ err: e instanceof Error ? e.message : String(e), reason }, 'failed to record event'))
       .finally(() => {
@@ -105,11 +115,11 @@ export class EventRecorder {
 
   /** Resolves once every event recorded so far has been written (or has failed). */
   async flush(): Promise<void> {
-    let last: Promise<void>;
+    let last: Promise<void>[];
     do {
-      last = this.chain;
-      await last;
-    } while (last !== this.chain);
+      last = [...this.lanes];
+      await Promise.all(last);
+    } while (last.some((p, i) => p !== this.lanes[i]));
   }
 
   private async write(ref: ObjectReference, type: EventType, reason: string, message: string, at: number): Promise<void> {

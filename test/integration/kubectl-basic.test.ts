@@ -34,11 +34,11 @@ describe('the real kubectl against the api-server', () => {
     for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) assert.match(r.stdout, new RegExp(`^${ns}\\s`, 'm'));
   });
 
-  test('kubectl create -f pod.yaml --validate=false, then get pods -A shows it', async () => {
-    const r = await k.run(['create', '-f', '-', '--validate=false'], { input: POD_YAML });
+  test('kubectl create -f pod.yaml (default validation), then get pods -A shows it', async () => {
+    const r = await k.run(['create', '-f', '-'], { input: POD_YAML });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'pod/kc-pod created');
-    const again = await k.run(['create', '-f', '-', '--validate=false'], { input: POD_YAML });
+    const again = await k.run(['create', '-f', '-'], { input: POD_YAML });
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /Error from server \(AlreadyExists\): error when creating "STDIN": pods "kc-pod" already exists/);
     const all = await k.run(['get', 'pods', '-A']);

@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { metric, percentile, round } from '../metrics.js';
+import { freePort, readRssMiB } from '../support/api-process.js';
+import { startBenchCluster } from '../support/cluster.js';
+import { ErrorTally } from '../support/error-tally.js';
+import type { HttpClient } from '../support/http-client.js';
+import { runPool, sleep } from '../support/pool.js';
+import type { Scenario } from '../types.js';
+
+const DEPLOYMENTS = 100;
+const REPLICAS = 5;
+const CONCURRENCY = 32;
+const TIMEOUT_MS = 120_000;
+const KCM_MAIN = fileURLToPath(new URL('../../controller-manager/main.js', import.meta.url));
+
+function deploymentBody(i: number): string {
+  const name = `bench-${String(i).padStart(3, '0')}`;
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas: REPLICAS,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox:latest' }] } },
+    },
+  });
+}
+
+interface WatchLine {
+  type: string;
+  object: {
+    metadata?: { name?: string; generation?: number };
+    status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number };
+  };
+}
+
+/** A raw watch calling `onEvent(event, receivedAt)` for each line. */
+function watch(base: string, path: string, onEvent: (ev: WatchLine, at: number) => void, problems: string[]): () => void {
+  let closed = false;
+  const req = http.get(`${base}${path}`, { agent: false }, (res) => {
+    if (res.statusCode !== 200) problems.push(`watch ${path}: HTTP ${res.statusCode}`);
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const at = performance.now();
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line.trim()) continue;
+        try {
+          onEvent(JSON.parse(line) as WatchLine, at);
+        } catch (e) {
+          problems.push(`bad watch line: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    });
+    res.on('error', (e) => {
+      if (!closed) problems.push(`watch stream: ${e.message}`);
+    });
+  });
+  req.on('error', (e) => {
+    if (!closed) problems.push(`watch: ${e.message}`);
+  });
+  return () => {
+    closed = true;
+    req.destroy();
+  };
+}
+
+/** apiserver_request_total by verb+code from the api-server's /metrics. */
+async function requestCounts(h: HttpClient): Promise<Map<string, number>> {
+  const text = (await h.request('GET', '/metrics')).body;
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const verb = /verb="([^"]+)"/.exec(line)?.[1] ?? '?';
+    const code = /code="([^"]+)"/.exec(line)?.[1] ?? '?';
+    out.set(`${verb} ${code}`, Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}
+
+async function listRV(h: HttpClient, path: string): Promise<string> {
+  const { obj } = await h.getJson<{ metadata: { resourceVersion: string } }>(`${path}?limit=1`);
+  return obj.metadata.resourceVersion;
+}
+
+interface KcmProcess {
+  pid: number;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** The controller-manager as its own process with its production defaults (leader election on). */
+async function startKcmProcess(apiUrl: string, h: HttpClient): Promise<KcmProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [KCM_MAIN, '--server', apiUrl, '--health-port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  for (const s of [child.stdout, child.stderr]) {
+    s.setEncoding('utf8');
+    s.on('data', (c: string) => {
+      for (const line of c.split('\n')) if (line.trim()) logs.push(line.slice(0, 400));
+      if (logs.length > 100) logs.splice(0, logs.length - 100);
+    });
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = performance.now() + 30_000;
+  // leading (the Lease names a holder) and caches synced (/readyz)
+  for (;;) {
+    try {
+      const lease = await h.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager');
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (lease.status === 200 && ready.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`controller-manager not ready: ${logs.slice(-5).join(' | ')}`);
+    }
+    await sleep(100);
+  }
+  return {
+    pid: child.pid ?? 0,
+    logs,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const done = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!done) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/**
+ * 100 Deployments × 5 replicas created at once (concurrency 32) with the controller-manager as its own process
+ * and no kubelets: time until all 500 pods exist (watched), and until every Deployment's status is current
+ * (observedGeneration = generation, replicas = updatedReplicas = 5). Baseline: the same 500 pods POSTed by a
+ * trivial client at the same concurrency.
+ */
+export const controllerDeployments: Scenario = {
+  name: 'controller-deployments-100x5',
+  description: `${DEPLOYMENTS} Deployments × ${REPLICAS} replicas created at once; pods created by the controller-manager vs raw pod POSTs`,
+  timeoutMs: 180_000,
+  run: async (ctx) => {
+    const deployments = ctx.scale(DEPLOYMENTS);
+    const total = deployments * REPLICAS;
+    const cluster = await startBenchCluster(ctx.log, CONCURRENCY + 4);
+    ctx.defer(() => cluster.stop());
+    const h = cluster.http;
+    const errors = new ErrorTally();
+    const problems: string[] = [];
+    const kcm = await startKcmProcess(cluster.api.url, h);
+    ctx.defer(() => kcm.stop());
+
+    const podSeen = new Map<string, number>();
+    const current = new Map<string, number>();
+    const closePods = watch(cluster.api.url, `/api/v1/namespaces/default/pods?watch=1&resourceVersion=${await listRV(h, '/api/v1/namespaces/default/pods')}`, (ev, at) => {
+      const n = ev.object.metadata?.name;
+      if (ev.type === 'ADDED' && n && !podSeen.has(n)) podSeen.set(n, at);
+    }, problems);
+    ctx.defer(closePods);
+    const closeDeps = watch(cluster.api.url, `/apis/apps/v1/namespaces/default/deployments?watch=1&resourceVersion=${await listRV(h, '/apis/apps/v1/namespaces/default/deployments')}`, (ev, at) => {
+      const o = ev.object;
+      const n = o.metadata?.name;
+      if (!n) return;
+      const ok = (o.status?.observedGeneration ?? 0) >= (o.metadata?.generation ?? 1) && o.status?.replicas === REPLICAS && o.status?.updatedReplicas === REPLICAS;
+      if (ok && !current.has(n)) current.set(n, at);
+      if (!ok) current.delete(n);
+    }, problems);
+    ctx.defer(closeDeps);
+
+    ctx.log.info({ deployments, replicas: REPLICAS }, 'creating Deployments');
+    const createdAt = new Map<string, number>();
+    const before = await requestCounts(h);
+    const t0 = performance.now();
+    await runPool(deployments, CONCURRENCY, async (i) => {
+      createdAt.set(`bench-${String(i).padStart(3, '0')}`, performance.now());
+      const r = await h.request('POST', '/apis/apps/v1/namespaces/default/deployments', deploymentBody(i));
+      if (r.status !== 201) errors.http('POST deployment', r.status, r.body);
+    });
+    const tCreated = performance.now();
+    const deadline = performance.now() + TIMEOUT_MS;
+    while ((podSeen.size < total || current.size < deployments) && performance.now() < deadline) await sleep(20);
+    const podTimes = [...podSeen.values()];
+    const tPods = podTimes.length ? Math.max(...podTimes) : performance.now();
+    const depTimes = [...current.values()];
+    const tStatus = depTimes.length ? Math.max(...depTimes) : performance.now();
+    const podsPerSec = podSeen.size / ((tPods - t0) / 1000);
+    const statusLatency = [...current].map(([name, at]) => at - (createdAt.get(name) ?? at));
+    const rss = round(await readRssMiB(kcm.pid));
+    const afterCounts = await requestCounts(h);
+    const requests: Record<string, number> = {};
+    for (const [k, v] of afterCounts) if (v - (before.get(k) ?? 0) > 0) requests[k] = v - (before.get(k) ?? 0);
+
+    // --- baseline: the same number of pods POSTed directly ------------------------------------------------------
+    const r0 = await h.request('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'baseline' } }));
+    if (r0.status !== 201) errors.http('POST namespace', r0.status, r0.body);
+    await kcm.stop();
+    const b0 = performance.now();
+    await runPool(total, CONCURRENCY, async (i) => {
+      const body = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `raw-${i}`, labels: { app: 'raw' } }, spec: { containers: [{ name: 'c', image: 'busybox:latest' }] } });
+      const r = await h.request('POST', '/api/v1/namespaces/baseline/pods', body);
+      if (r.status !== 201) errors.http('POST pod', r.status, r.body);
+    });
+    const rawPerSec = total / ((performance.now() - b0) / 1000);
+
+    return {
+      metrics: [
+        metric({
+          name: 'pod creation throughput',
+          unit: 'pods/s',
+          value: podsPerSec,
+          baseline: rawPerSec,
+          baselineLabel: 'raw pod POSTs',
+          target: { of: 'value', op: '>=', threshold: 200 },
+          note: podSeen.size < total ? `only ${podSeen.size}/${total} pods within ${TIMEOUT_MS / 1000} s` : undefined,
+        }),
+        metric({ name: 'all pods exist after', unit: 'ms', value: tPods - t0 }),
+        metric({
+          name: 'all Deployment statuses current after',
+          unit: 'ms',
+          value: tStatus - t0,
+          note: current.size < deployments ? `only ${current.size}/${deployments} current` : undefined,
+        }),
+        metric({ name: 'Deployment status current p50 (from its create)', unit: 'ms', value: percentile(statusLatency, 50) }),
+        metric({ name: 'Deployment status current p99 (from its create)', unit: 'ms', value: percentile(statusLatency, 99) }),
+      ],
+      details: {
+        deployments,
+        replicas: REPLICAS,
+        concurrency: CONCURRENCY,
+        creatingDeploymentsMs: round(tCreated - t0),
+        podsSeen: podSeen.size,
+        deploymentsCurrent: current.size,
+        controllerManagerRssMiB: rss,
+        apiRequestsUntilStatusCurrent: requests,
+        errors: errors.summary(),
+        watchProblems: problems.slice(-10),
+        controllerManagerLog: kcm.logs.slice(-20),
+        apiServerLog: cluster.api.problems().slice(-20),
+      },
+    };
+  },
+};

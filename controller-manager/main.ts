@@ -9,6 +9,7 @@ const d = DEFAULT_CONTROLLER_SETTINGS;
 const le = DEFAULT_LEADER_ELECTION;
 
 const config = defineConfig({
+  loadBalancerAddress: { type: 'string', default: '127.0.0.1', env: 'KUBEMU_LOAD_BALANCER_ADDRESS', help: 'ingress IP given to LoadBalancer Services (kube-proxy opens their ports there)' },
   server: { type: 'string', default: 'http://127.0.0.1:6443', env: 'KUBEMU_API_SERVER', help: 'URL of the api-server' },
   leaderElect: { type: 'boolean', default: true, env: 'KUBEMU_KCM_LEADER_ELECT', help: 'run only while holding the leader Lease' },
   leaderElectLeaseDuration: { type: 'duration', default: le.leaseDurationMs, help: 'leader election lease duration' },
@@ -94,6 +95,7 @@ async function main(): Promise<number> {
         secondaryNodeEvictionRate: cfg.secondaryNodeEvictionRate,
         unhealthyZoneThreshold: cfg.unhealthyZoneThreshold,
         largeClusterSizeThreshold: cfg.largeClusterSizeThreshold,
+        loadBalancerAddress: cfg.loadBalancerAddress,
       },
       healthPort: cfg.healthPort,
       healthHost: cfg.healthBindAddress,

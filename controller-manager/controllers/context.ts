@@ -31,6 +31,8 @@ export interface ControllerSettings {
   largeClusterSizeThreshold: number;
   /** Re-check period of a terminating namespace whose content is not gone yet. */
   namespaceRetryPeriodMs: number;
+  /** The address LoadBalancer Services report as their ingress (kube-proxy serves their ports there). */
+  loadBalancerAddress: string;
 }
 
 export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
@@ -49,6 +51,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   unhealthyZoneThreshold: 0.55,
   largeClusterSizeThreshold: 50,
   namespaceRetryPeriodMs: 1_000,
+  loadBalancerAddress: '127.0.0.1',
 };
 
 export interface ControllerContext {

@@ -12,6 +12,7 @@ import { newNamespaceController } from './namespace/controller.js';
 import { newNodeLifecycleController } from './nodelifecycle/controller.js';
 import { newReplicaSetController } from './replicaset/controller.js';
 import { newTaintEvictionController } from './tainteviction/controller.js';
+import { newServiceLBController } from './servicelb/controller.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'namespace-controller', aliases: ['namespace'], init: newNamespaceController },
@@ -22,6 +23,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'endpointslice-controller', aliases: ['endpointslice'], init: newEndpointSliceController },
   { name: 'node-lifecycle-controller', aliases: ['nodelifecycle'], init: newNodeLifecycleController },
   { name: 'taint-eviction-controller', aliases: ['tainteviction'], init: newTaintEvictionController },
+  { name: 'service-lb-controller', aliases: ['servicelb'], init: newServiceLBController },
 ];
 
 /**

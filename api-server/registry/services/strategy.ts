@@ -32,6 +32,28 @@ function keepAllocations(svc: DeepMutable<Service>, old: Service): void {
   }
 }
 
+/**
+ * A type change (e.g. LoadBalancer → ClusterIP) drops the fields the new type may not carry when the
+ * client left them as they were (upstream's dropTypeDependentFields), so `kubectl patch -p
+ * '{"spec":{"type":"ClusterIP"}}'` works without also clearing nodePorts.
+ */
+function dropTypeDependentFields(svc: DeepMutable<Service>, old: Service): void {
+  const spec = svc.spec;
+  const oldSpec = old.spec;
+  if (!spec || !oldSpec || spec.type === oldSpec.type) return;
+  const external = (t: string | undefined) => t === 'NodePort' || t === 'LoadBalancer';
+  if (!external(spec.type) && external(oldSpec.type)) {
+    const oldPorts = new Map((oldSpec.ports ?? []).map((p) => [p.port, p.nodePort]));
+    for (const p of spec.ports ?? []) if (p.nodePort && oldPorts.get(p.port) === p.nodePort) delete p.nodePort;
+    if (spec.externalTrafficPolicy === oldSpec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+    if (spec.healthCheckNodePort === oldSpec.healthCheckNodePort) delete spec.healthCheckNodePort;
+  }
+  if (spec.type !== 'LoadBalancer' && oldSpec.type === 'LoadBalancer') {
+    if (spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (spec.loadBalancerClass === oldSpec.loadBalancerClass) delete spec.loadBalancerClass;
+  }
+}
+
 export interface ServiceNetworkConfig {
   serviceCIDR: string; // 10.96.0.0/12
   nodePortMin: number; // 30000
@@ -133,6 +155,7 @@ export function serviceStrategy(cfg: ServiceNetworkConfig = DEFAULT_SERVICE_NETW
     prepareForUpdate: (obj, old) => {
       obj.status = old.status;
       keepAllocations(asSvc(obj), asSvc(old));
+      dropTypeDependentFields(asSvc(obj), asSvc(old));
     },
     validate: (obj) => validateService(asSvc(obj)),
     validateUpdate: (obj, old) => validateServiceUpdate(asSvc(obj), asSvc(old)),

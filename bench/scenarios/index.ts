@@ -3,6 +3,8 @@ import { apiCreateThroughput } from './api-create-throughput.js';
 import { apiList10kPods } from './api-list-10k-pods.js';
 import { apiRss10kPods } from './api-rss-10k-pods.js';
 import { apiWatchLatency100 } from './api-watch-latency-100.js';
+import { controllerDeployments } from './controller-deployments.js';
+import { podStartLatency } from './pod-start-latency.js';
 import { proxyThroughput } from './proxy-throughput.js';
 import { schedulerThroughput } from './scheduler-throughput.js';
 
@@ -15,6 +17,8 @@ export const SCENARIOS: readonly Scenario[] = [
   apiList10kPods,
   apiRss10kPods,
   apiWatchLatency100,
+  controllerDeployments,
+  podStartLatency,
   proxyThroughput,
   schedulerThroughput,
 ];

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CliError, run } from './exec.js';
+
+export const PUBLIC_NODE_IMAGE = 'node:20-bookworm-slim';
+export const LOCAL_NODE_IMAGE = 'kubemu/node-base:local';
+export const KUBEMU_IMAGE = 'kubemu/kubemu:local';
+
+export type Say = (line: string) => void;
+
+/**
+ * Makes every image the cluster needs, offline when necessary: etcd, pause and the test workload from
+ * this machine's binaries, and the kubemu image on the public Node image if it can be pulled, otherwise
+ * on a Node base assembled from the host. Says which path it took.
+ */
+export async function ensureImages(repoRoot: string, say: Say): Promise<void> {
+  await script(repoRoot, 'images/etcd/build.sh', say);
+  for (const img of ['pause', 'testapp']) {
+    if (existsSync(path.join(repoRoot, 'images', img, 'build.sh'))) await script(repoRoot, `images/${img}/build.sh`, say);
+  }
+  const base = await chooseBase(repoRoot, say);
+  await buildKubemuImage(repoRoot, base, say);
+}
+
+async function script(repoRoot: string, rel: string, say: Say): Promise<void> {
+  const r = await run(path.join(repoRoot, rel), [], { cwd: repoRoot, timeoutMs: 300_000 });
+  if (r.code !== 0) throw new CliError(`${rel} failed:\n${r.stderr || r.stdout}`);
+  say(`  ${(r.stdout.trim().split('\n').pop() ?? rel).trim()}`);
+}
+
+async function chooseBase(repoRoot: string, say: Say): Promise<string> {
+  if ((await run('docker', ['image', 'inspect', PUBLIC_NODE_IMAGE], { timeoutMs: 15_000 })).code === 0) {
+    say(`  base image: ${PUBLIC_NODE_IMAGE} (already present)`);
+    return PUBLIC_NODE_IMAGE;
+  }
+  // a pull either answers quickly or is cut short: never hang on a registry
+  const pull = await run('docker', ['pull', PUBLIC_NODE_IMAGE], { timeoutMs: 60_000 });
+  if (pull.code === 0) {
+    say(`  base image: ${PUBLIC_NODE_IMAGE} (pulled)`);
+    return PUBLIC_NODE_IMAGE;
+  }
+  const reason = (pull.stderr.trim().split('\n').pop() ?? 'no answer').slice(0, 120);
+  say(`  base image: ${PUBLIC_NODE_IMAGE} cannot be pulled (${reason}); assembling ${LOCAL_NODE_IMAGE} from this machine`);
+  await script(repoRoot, 'images/node-base/build.sh', say);
+  return LOCAL_NODE_IMAGE;
+}
+
+/** Stages dist/ and production node_modules under .kubemu/image/ and builds the one kubemu image. */
+async function buildKubemuImage(repoRoot: string, base: string, say: Say): Promise<void> {
+  const ctx = path.join(repoRoot, '.kubemu', 'image');
+  await mkdir(ctx, { recursive: true });
+  const lock = await readFile(path.join(repoRoot, 'package-lock.json'));
+  const lockHash = createHash('sha256').update(lock).digest('hex');
+  const stamp = path.join(ctx, '.lock-hash');
+  const staged = existsSync(stamp) ? (await readFile(stamp, 'utf8')).trim() : '';
+  if (staged !== lockHash || !existsSync(path.join(ctx, 'node_modules'))) {
+    say('  staging production dependencies (once per package-lock change)');
+    await rm(path.join(ctx, 'node_modules'), { recursive: true, force: true });
+    await cp(path.join(repoRoot, 'node_modules'), path.join(ctx, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    await cp(path.join(repoRoot, 'package.json'), path.join(ctx, 'package.json'));
+    await cp(path.join(repoRoot, 'package-lock.json'), path.join(ctx, 'package-lock.json'));
+    const prune = await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: ctx, timeoutMs: 300_000 });
+    if (prune.code !== 0) throw new CliError(`npm prune failed:\n${prune.stderr}`);
+    await writeFile(stamp, lockHash);
+  }
+  await rm(path.join(ctx, 'dist'), { recursive: true, force: true });
+  await cp(path.join(repoRoot, 'dist'), path.join(ctx, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.tsbuildinfo') && !/\.test\.js$/.test(src) && !src.includes(`${path.sep}test${path.sep}`) });
+  await cp(path.join(repoRoot, 'Dockerfile'), path.join(ctx, 'Dockerfile'));
+  const build = await run('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base}`, '--label', 'io.kubemu.cluster=kubemu', '-t', KUBEMU_IMAGE, ctx], { timeoutMs: 600_000 });
+  if (build.code !== 0) throw new CliError(`docker build failed:\n${build.stderr}`);
+  say(`  ${KUBEMU_IMAGE} built on ${base}`);
+}

@@ -1,0 +1,83 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { requireDocker } from '../support/docker.js';
+
+/**
+ * The README's newcomer flow through docker compose, exactly as written there: up; apply a Deployment +
+ * NodePort Service; curl reaches several pods; scale; down. (down-then-up durability is not covered yet.)
+ */
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const kubeconfig = path.join(repo, 'kubeconfig');
+
+function sh(cmd: string, args: string[], timeoutMs = 300_000): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: repo, timeout: timeoutMs, env: { ...process.env, KUBECONFIG: kubeconfig }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+}
+const kubemu = (...args: string[]) => sh(process.execPath, ['dist/cli/main.js', ...args]);
+const kubectl = (...args: string[]) => sh('kubectl', args, 60_000);
+
+async function curlNames(n: number): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    try {
+      const r = await fetch('http://127.0.0.1:30080/', { signal: AbortSignal.timeout(3000) });
+      if (r.ok) names.add((await r.text()).trim());
+    } catch {
+      // not answering yet
+    }
+  }
+  return names;
+}
+
+async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+describe('newcomer flow: npm run up, kubectl, curl, scale, down', { timeout: 15 * 60_000 }, () => {
+  before(async () => {
+    await requireDocker();
+  });
+  after(async () => {
+    await kubemu('down', '--volumes');
+  });
+
+  test('up brings a 3-node cluster and writes ./kubeconfig', async () => {
+    const up = await kubemu('up');
+    assert.equal(up.code, 0, up.out);
+    assert.match(up.out, /kubemu is up in/);
+    const nodes = await kubectl('get', 'nodes');
+    assert.equal(nodes.code, 0, nodes.out);
+    for (const n of ['node-1', 'node-2', 'node-3']) assert.match(nodes.out, new RegExp(`^${n}\\s+Ready\\s`, 'm'));
+  });
+
+  test('apply a Deployment and a NodePort Service; curl reaches at least two pods', async () => {
+    const apply = await kubectl('apply', '-f', 'examples/web.yaml');
+    assert.equal(apply.code, 0, apply.out);
+    assert.match(apply.out, /deployment.apps\/web created/);
+    assert.match(apply.out, /service\/web created/);
+    const names = await eventually('curl to reach two pods', async () => {
+      const s = await curlNames(12);
+      return s.size >= 2 ? s : undefined;
+    });
+    for (const n of names) assert.match(n, /^web-[a-z0-9]+-[a-z0-9]{5}$/);
+  });
+
+  test('scale to 5 and back to 3', async () => {
+    assert.equal((await kubectl('scale', 'deployment/web', '--replicas=5')).code, 0);
+    await eventually('5 ready replicas', async () => ((await kubectl('get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}')).out.trim() === '5' ? true : undefined));
+    assert.equal((await kubectl('scale', 'deployment/web', '--replicas=3')).code, 0);
+    await eventually('3 pods', async () => ((await kubectl('get', 'pods', '-l', 'app=web', '-o', 'name')).out.trim().split('\n').length === 3 ? true : undefined));
+  });
+});

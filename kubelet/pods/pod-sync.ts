@@ -16,6 +16,7 @@ import type { Clock } from '../../common/clock.js';
 import { formatDuration } from '../../common/config.js';
 import type { Logger } from '../../common/logger.js';
 import type { ProbeManager } from '../probes/manager.js';
+import { SANDBOX_CONTAINER_NAME } from '../runtime/labels.js';
 import type { ContainerRuntime, RuntimeContainer } from '../runtime/types.js';
 import { VolumeSetupError, type PreparedVolume, type VolumeManager } from '../volumes/volume-manager.js';
 import { admitPod, type NodeCapacity } from './admission.js';
@@ -154,6 +155,9 @@ export class PodSync {
     if (!sandbox) {
       const previous = sandboxesOf(all);
       if (previous.length > 0 && !this.anyNeedsStart(pod, all)) return undefined;
+      // a sandbox that failed is retried with back-off, whatever woke this sync (our own Docker events, too)
+      const sandboxKey = `${uid}/${SANDBOX_CONTAINER_NAME}`;
+      if (this.d.crashBackoff.isInBackOffSinceUpdate(sandboxKey)) return this.d.crashBackoff.remainingSinceUpdate(sandboxKey) + 10;
       await this.killAll(pod, all.filter((c) => c.kind !== 'sandbox' && c.state === 'running'), gracePeriodOf(pod));
       volumes = await this.volumes(pod, undefined);
       if (!volumes) return RETRY_MS;
@@ -168,8 +172,10 @@ export class PodSync {
         });
       } catch (e) {
         this.d.events.warning(pod, 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${e instanceof Error ? e.message : String(e)}`);
-        return RETRY_MS;
+        this.d.crashBackoff.next(sandboxKey, this.d.clock.now());
+        return this.d.crashBackoff.remainingSinceUpdate(sandboxKey) + 10;
       }
+      this.d.crashBackoff.reset(sandboxKey);
       all = await this.d.runtime.podContainers(uid);
       sandbox = runningSandbox(all);
       if (!sandbox) return RETRY_MS;

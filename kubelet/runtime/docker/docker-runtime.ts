@@ -57,9 +57,6 @@ interface SignalCalls {
   version(o: WithSignal): Promise<{ Version?: string }>;
   ping(o: WithSignal): Promise<unknown>;
 }
-interface NetworkCalls {
-  inspect(o: WithSignal): Promise<unknown>;
-}
 interface ImageCalls {
   inspect(o: WithSignal): Promise<Dockerode.ImageInspectInfo>;
 }
@@ -102,28 +99,48 @@ export class DockerRuntime implements ContainerRuntime {
     await (this.docker as unknown as SignalCalls).ping({ abortSignal: signal ?? this.signal(5000) });
   }
 
+  /**
+   * Finds or creates the pod network. Kubelets starting together can race past Docker's duplicate check and
+   * create several networks of the same name; then every kubelet keeps the oldest and removes the others (before
+   * any sandbox uses them), so they all agree.
+   */
   async ensureNetwork(): Promise<void> {
     const name = this.opts.network;
-    try {
-      await (this.docker.getNetwork(name) as unknown as NetworkCalls).inspect({ abortSignal: this.signal() });
-      return;
-    } catch (e) {
-      if (dockerStatus(e) !== 404) throw e;
+    let nets = await this.networksNamed(name);
+    if (nets.length === 0) {
+      try {
+        await this.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Labels: { [LABEL_CLUSTER]: this.owner.cluster },
+          abortSignal: this.signal(),
+        });
+        this.log.info({ network: name }, 'created the pod network');
+      } catch (e) {
+        // another kubelet of the cluster created it first
+        if (dockerStatus(e) !== 409) throw e;
+      }
+      nets = await this.networksNamed(name);
     }
-    try {
-      await this.docker.createNetwork({
-        Name: name,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        Labels: { [LABEL_CLUSTER]: this.owner.cluster },
-        abortSignal: this.signal(),
-      });
-      this.log.info({ network: name }, 'created the pod network');
-    } catch (e) {
-      // another kubelet of the cluster created it first
-      if (dockerStatus(e) !== 409) throw e;
+    const [keep, ...duplicates] = nets.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
+    for (const dup of duplicates) {
+      this.log.info({ network: name, id: dup.Id.slice(0, 12) }, 'removing a duplicate pod network');
+      try {
+        await this.docker.getNetwork(dup.Id).remove({ abortSignal: this.signal() });
+      } catch (e) {
+        const status = dockerStatus(e);
+        if (status !== 404 && status !== 403 && status !== 409) throw e;
+      }
     }
+    if (!keep) throw new Error(`the pod network ${name} could not be created`);
   }
+
+  private async networksNamed(name: string): Promise<Dockerode.NetworkInspectInfo[]> {
+    const nets = await this.docker.listNetworks({ filters: { name: [name] }, abortSignal: this.signal() });
+    return nets.filter((n) => n.Name === name);
+  }
+
 
   private filters(extra: string[] = []): { label: string[] } {
     return { label: [`${LABEL_CLUSTER}=${this.owner.cluster}`, `${LABEL_NODE}=${this.owner.node}`, ...extra] };
@@ -212,7 +229,13 @@ export class DockerRuntime implements ContainerRuntime {
       await this.ensureNetwork();
       id = await this.create(opts, cfg.pod.uid);
     }
-    await this.startContainer(id);
+    try {
+      await this.startContainer(id);
+    } catch (e) {
+      // a sandbox that cannot start is useless: do not leave it behind
+      await this.removeContainer(id);
+      throw e;
+    }
     return id;
   }
 

@@ -41,7 +41,7 @@ export async function cmdUp(repoRoot: string): Promise<number> {
   say('  kubectl create deployment web --image=kubemu/testapp:local --replicas=3');
   say('  kubectl expose deployment web --port=80 --target-port=8080 --type=NodePort');
   say('  kubectl get svc web   # then curl 127.0.0.1:<nodePort>');
-  say('  npx kubemu status');
+  say('  npm run kubemu -- status');
   return 0;
 }
 
@@ -57,7 +57,7 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
     await new Promise((r) => setTimeout(r, 1000));
   }
   process.stdout.write('\n');
-  throw new CliError(`timed out waiting for ${what}; see \`npx kubemu logs <component>\``);
+  throw new CliError(`timed out waiting for ${what}; see \`npm run kubemu -- logs <component>\``);
 }
 
 export async function cmdDown(repoRoot: string, volumes: boolean): Promise<number> {

@@ -1,4 +1,4 @@
-import { defineConfig, ConfigError, HelpRequested } from '../common/config.js';
+import { defineConfig, parseFlagsOrExitCode } from '../common/config.js';
 import { createRootLogger } from '../common/logger.js';
 import { Shutdown } from '../common/shutdown.js';
 import { startApiServer } from './server.js';
@@ -23,20 +23,8 @@ const config = defineConfig({
 });
 
 async function main(): Promise<number> {
-  let cfg;
-  try {
-    cfg = config.parse();
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      process.stdout.write(`${e.message}\n`);
-      return 0;
-    }
-    if (e instanceof ConfigError) {
-      process.stderr.write(`api-server: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const cfg = parseFlagsOrExitCode(config, 'api-server');
+  if (typeof cfg === 'number') return cfg;
   const log = createRootLogger('api-server', { level: cfg.logLevel });
   const [min, max] = cfg.serviceNodePortRange.split('-').map(Number);
   if (!min || !max || min > max) {

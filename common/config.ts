@@ -289,3 +289,23 @@ function renderDefault(opt: OptionSpec): string {
   if (typeof d === 'string') return JSON.stringify(d);
   return String(d);
 }
+
+/**
+ * A component's flags for its main.ts: the parsed values, or the process exit code after printing the help
+ * text (0) or the flag error prefixed with the program name (2).
+ */
+export function parseFlagsOrExitCode<S extends ConfigSpec>(parser: ConfigParser<S>, program: string, argv: readonly string[] = process.argv.slice(2)): ConfigValues<S> | number {
+  try {
+    return parser.parse(argv);
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(`${parser.help(program)}\n`);
+      return 0;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${program}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

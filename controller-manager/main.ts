@@ -1,4 +1,4 @@
-import { ConfigError, defineConfig, HelpRequested } from '../common/config.js';
+import { ConfigError, defineConfig, parseFlagsOrExitCode } from '../common/config.js';
 import { createRootLogger } from '../common/logger.js';
 import { Shutdown } from '../common/shutdown.js';
 import { DEFAULT_CONTROLLER_SETTINGS } from './controllers/context.js';
@@ -49,20 +49,8 @@ const config = defineConfig({
 });
 
 async function main(): Promise<number> {
-  let cfg;
-  try {
-    cfg = config.parse();
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      process.stdout.write(`${e.text}\n`);
-      return 0;
-    }
-    if (e instanceof ConfigError) {
-      process.stderr.write(`controller-manager: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const cfg = parseFlagsOrExitCode(config, 'controller-manager');
+  if (typeof cfg === 'number') return cfg;
   const log = createRootLogger('kube-controller-manager', { level: cfg.logLevel });
   const shutdown = new Shutdown(log);
   shutdown.installSignalHandlers();

@@ -1,4 +1,4 @@
-import { ConfigError, defineConfig, HelpRequested } from '../common/config.js';
+import { defineConfig, parseFlagsOrExitCode } from '../common/config.js';
 import { createRootLogger } from '../common/logger.js';
 import { createMetricsRegistry } from '../common/metrics.js';
 import { startHealthServer } from '../common/health.js';
@@ -15,20 +15,8 @@ const config = defineConfig({
 });
 
 async function main(): Promise<number> {
-  let cfg;
-  try {
-    cfg = config.parse();
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      process.stdout.write(`${e.message}\n`);
-      return 0;
-    }
-    if (e instanceof ConfigError) {
-      process.stderr.write(`kube-proxy: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const cfg = parseFlagsOrExitCode(config, 'kube-proxy');
+  if (typeof cfg === 'number') return cfg;
   const log = createRootLogger('kube-proxy', { level: cfg.logLevel });
   const shutdown = new Shutdown(log);
   shutdown.installSignalHandlers();

@@ -1,6 +1,6 @@
 /** The kubelet process: flags → startKubelet; SIGTERM/SIGINT stop it (its containers keep running). */
 import './v8-flags.js';
-import { defineConfig, ConfigError, HelpRequested } from '../common/config.js';
+import { defineConfig, parseFlagsOrExitCode } from '../common/config.js';
 import { createRootLogger } from '../common/logger.js';
 import { Shutdown } from '../common/shutdown.js';
 import { startKubelet } from './kubelet.js';
@@ -30,20 +30,8 @@ const flags = defineConfig({
 });
 
 async function main(): Promise<number> {
-  let cfg: ReturnType<typeof flags.parse>;
-  try {
-    cfg = flags.parse();
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      process.stdout.write(flags.help('kubelet'));
-      return 0;
-    }
-    if (e instanceof ConfigError) {
-      process.stderr.write(`Error: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const cfg = parseFlagsOrExitCode(flags, 'kubelet');
+  if (typeof cfg === 'number') return cfg;
   const log = createRootLogger('kubelet', { level: cfg.logLevel });
   const shutdown = new Shutdown(log, { closerTimeoutMs: 60_000 });
   shutdown.installSignalHandlers();

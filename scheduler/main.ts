@@ -1,5 +1,5 @@
 /** kube-scheduler for kubemu: `node dist/scheduler/main.js --server http://127.0.0.1:6443`. */
-import { ConfigError, defineConfig, HelpRequested } from '../common/config.js';
+import { defineConfig, parseFlagsOrExitCode } from '../common/config.js';
 import { createRootLogger } from '../common/logger.js';
 import { Shutdown } from '../common/shutdown.js';
 import { startScheduler } from './scheduler.js';
@@ -22,20 +22,8 @@ const config = defineConfig({
 });
 
 async function main(): Promise<number> {
-  let cfg;
-  try {
-    cfg = config.parse();
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      process.stdout.write(config.help('kube-scheduler'));
-      return 0;
-    }
-    if (e instanceof ConfigError) {
-      process.stderr.write(`scheduler: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const cfg = parseFlagsOrExitCode(config, 'kube-scheduler');
+  if (typeof cfg === 'number') return cfg;
   const log = createRootLogger('kube-scheduler', { level: cfg.logLevel });
   if (cfg.podMaxBackoff < cfg.podInitialBackoff) {
     log.error('--pod-max-backoff must not be shorter than --pod-initial-backoff');

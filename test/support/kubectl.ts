@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { kubeconfigText } from '../../cli/cluster.js';
 
 export interface Kubectl {
   kubeconfig: string;
@@ -15,28 +16,7 @@ export interface Kubectl {
 export function kubectlFor(server: string): Kubectl {
   const dir = mkdtempSync(path.join(tmpdir(), 'kubemu-kubectl-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: kubemu',
-      '  cluster:',
-      `    server: ${server}`,
-      'contexts:',
-      '- name: kubemu',
-      '  context:',
-      '    cluster: kubemu',
-      '    user: kubemu',
-      '    namespace: default',
-      'current-context: kubemu',
-      'users:',
-      '- name: kubemu',
-      '  user: {}',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(kubeconfig, kubeconfigText(server));
   const base = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache')];
   return {
     kubeconfig,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { requireResource } from '../../api/resources.js';
+import type { ApiServerOptions } from '../../api-server/server.js';
 import { RestClient } from '../../client/rest.js';
 import { createRootLogger, silentLogger, type Logger } from '../../common/logger.js';
 import { startKubelet, type Kubelet, type KubeletOptions } from '../../kubelet/kubelet.js';
@@ -62,6 +63,8 @@ export interface KubeletEnv {
   network: string;
   rest: RestClient;
   kubelets: Map<string, Kubelet>;
+  /** The tests' logger (silent unless KUBEMU_TEST_LOG is set). */
+  log: Logger;
   /** Starts (or restarts) the kubelet of `node`. */
   startNode(node: string, extra?: Partial<KubeletOptions>): Promise<Kubelet>;
   stopNode(node: string): Promise<void>;
@@ -74,6 +77,8 @@ export interface KubeletEnvOptions {
   kubelet?: Partial<KubeletOptions>;
   /** KUBEMU_TEST_LOG=debug shows the kubelets' logs. */
   log?: Logger;
+  /** Options for the in-process api-server (e.g. defaultTolerationSeconds). */
+  apiServer?: Partial<ApiServerOptions>;
 }
 
 /** etcd + api-server + kubelets, with a unique cluster name; stop() removes every Docker object it made. */
@@ -84,7 +89,7 @@ export async function startKubeletEnv(o: KubeletEnvOptions = {}): Promise<Kubele
   const rootDir = mkdtempSync(path.join(tmpdir(), 'kubemu-kubelet-'));
   const level = process.env.KUBEMU_TEST_LOG;
   const log = o.log ?? (level ? createRootLogger('kubelet-test', { level }) : silentLogger());
-  const cluster = await startTestCluster();
+  const cluster = await startTestCluster(o.apiServer);
   const rest = new RestClient({ server: cluster.url });
   const kubelets = new Map<string, Kubelet>();
   const startNode = async (node: string, extra: Partial<KubeletOptions> = {}): Promise<Kubelet> => {
@@ -119,6 +124,7 @@ export async function startKubeletEnv(o: KubeletEnvOptions = {}): Promise<Kubele
     network,
     rest,
     kubelets,
+    log,
     startNode,
     stopNode: async (node) => {
       await kubelets.get(node)?.close();

@@ -63,6 +63,8 @@ export interface ControllerManager {
   /** The identity used for leader election. */
   identity: string;
   isLeader(): boolean;
+  /** Leading, and the informer caches of this term have synced (the controllers' workers are running). */
+  hasSynced(): boolean;
   /** Resolves once the manager has stopped. */
   done: Promise<StopReason>;
   healthPort: number | undefined;
@@ -186,6 +188,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   return {
     identity,
     isLeader: () => leading,
+    hasSynced: () => leading && current?.hasSynced() === true,
     done,
     healthPort: health?.port,
     close: async () => {

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Logger } from '../common/logger.js';
 import { Balancer } from './balancer.js';
+import type { Forwarder } from './forwarder.js';
 import type { PortRule } from './rules.js';
 
 export interface ListenerStats {
@@ -9,11 +10,12 @@ export interface ListenerStats {
 }
 
 /**
- * One host port forwarding TCP to a Service's ready endpoints. The listener socket exists only while
- * there are ready endpoints, so a Service without any refuses connections at once (as upstream's REJECT
- * rule) instead of accepting and hanging. Open connections are never cut when endpoints change.
+ * One local TCP address and port (a node port, LoadBalancer port or ClusterIP port) forwarding to a
+ * Service's ready endpoints. The listener socket exists only while there are ready endpoints, so a Service
+ * without any refuses connections at once (as upstream's REJECT rule) instead of accepting and hanging.
+ * Open connections are never cut when endpoints change.
  */
-export class PortListener {
+export class PortListener implements Forwarder {
   private server: net.Server | undefined;
   private opening: Promise<void> | undefined;
   private readonly balancer: Balancer;
@@ -22,7 +24,6 @@ export class PortListener {
 
   constructor(
     private rule: PortRule,
-    private readonly host: string,
     private readonly log: Logger,
     private readonly stats: ListenerStats,
     now: () => number = Date.now,
@@ -55,12 +56,12 @@ export class PortListener {
     this.opening ??= new Promise<void>((resolve) => {
       const server = net.createServer({ pauseOnConnect: false }, (client) => this.forward(client));
       server.once('error', (e: NodeJS.ErrnoException) => {
-        this.lastError = e.code === 'EADDRINUSE' ? `port ${this.rule.hostPort} is already in use on ${this.host}` : e.message;
+        this.lastError = e.code === 'EADDRINUSE' ? `port ${this.rule.hostPort} is already in use on ${this.rule.host}` : e.message;
         this.log.warn({ port: this.rule.hostPort, err: this.lastError }, 'cannot listen');
         this.server = undefined;
         resolve();
       });
-      server.listen({ port: this.rule.hostPort, host: this.host, exclusive: true }, () => {
+      server.listen({ port: this.rule.hostPort, host: this.rule.host, exclusive: true }, () => {
         this.lastError = undefined;
         this.server = server;
         resolve();

@@ -11,6 +11,8 @@ const config = defineConfig({
   healthPort: { type: 'number', default: 10256, env: 'KUBEMU_PROXY_HEALTH_PORT', help: 'port for /healthz, /readyz and /metrics' },
   healthBindAddress: { type: 'string', default: '127.0.0.1', env: 'KUBEMU_PROXY_HEALTH_BIND_ADDRESS', help: 'address the health port listens on' },
   nodeName: { type: 'string', default: '', env: 'KUBEMU_NODE_NAME', help: 'node name reported in events' },
+  clusterIpProxy: { type: 'boolean', default: true, env: 'KUBEMU_CLUSTER_IP_PROXY', help: 'serve Service ClusterIPs on this host (installs a local route for the service range; needs NET_ADMIN)' },
+  serviceClusterIpRange: { type: 'string', default: '10.96.0.0/12', env: 'KUBEMU_SERVICE_CIDR', help: 'CIDR of Service ClusterIPs (the same as the api-server\'s)' },
   logLevel: { type: 'string', default: 'info', env: 'KUBEMU_LOG_LEVEL', help: 'log level' },
 });
 
@@ -21,7 +23,15 @@ async function main(): Promise<number> {
   const shutdown = new Shutdown(log);
   shutdown.installSignalHandlers();
   const registry = createMetricsRegistry('kube-proxy');
-  const proxy = await startKubeProxy({ server: cfg.server, bindAddress: cfg.bindAddress, log, registry, signal: shutdown.signal, nodeName: cfg.nodeName || undefined });
+  const proxy = await startKubeProxy({
+    server: cfg.server,
+    bindAddress: cfg.bindAddress,
+    log,
+    registry,
+    signal: shutdown.signal,
+    nodeName: cfg.nodeName || undefined,
+    serviceCIDR: cfg.clusterIpProxy ? cfg.serviceClusterIpRange : undefined,
+  });
   shutdown.register('kube-proxy', () => proxy.close());
   const health = await startHealthServer({
     port: cfg.healthPort,
@@ -31,7 +41,7 @@ async function main(): Promise<number> {
     readyz: [{ name: 'proxy-sync', check: async () => { if (!proxy.isSynced()) throw new Error('services not synced yet'); } }],
   });
   shutdown.register('health', () => health.close());
-  log.info({ bindAddress: cfg.bindAddress, healthPort: health.port }, 'kube-proxy running');
+  log.info({ bindAddress: cfg.bindAddress, healthPort: health.port, serviceCIDR: cfg.clusterIpProxy ? cfg.serviceClusterIpRange : 'off' }, 'kube-proxy running');
   return shutdown.done;
 }
 

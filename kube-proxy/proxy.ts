@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { Counter, Histogram } from 'prom-client';
@@ -10,8 +11,12 @@ import { runController } from '../client/controller-runner.js';
 import { EventRecorder } from '../client/events.js';
 import type { Logger } from '../common/logger.js';
 import type { Registry } from '../common/metrics.js';
+import { parseIpv4Cidr, type Ipv4Cidr } from './cidr.js';
+import type { Forwarder } from './forwarder.js';
 import { PortListener, type ListenerStats } from './listener.js';
+import { ensureLocalRoute } from './local-route.js';
 import { rulesForService, SERVICE_NAME_LABEL, type PortRule } from './rules.js';
+import { UdpForwarder, type UdpStats } from './udp-forwarder.js';
 
 export interface KubeProxyOptions {
   server: string;
@@ -21,24 +26,38 @@ export interface KubeProxyOptions {
   registry: Registry;
   signal: AbortSignal;
   nodeName?: string;
+  /**
+   * Serve the ClusterIPs of this range (e.g. 10.96.0.0/12) on this host: one AnyIP route makes the range
+   * local (local-route.ts) and each Service port gets a socket on `<clusterIP>:<port>`. Unset: ClusterIPs
+   * are not served (the default; main.ts turns it on).
+   */
+  serviceCIDR?: string;
+  /** the command that installs the route (default `ip`, iproute2 or busybox) */
+  ipCommand?: string;
 }
 
 export interface KubeProxy {
   /** resolves once the first sync of every Service is done */
   synced: Promise<void>;
   isSynced(): boolean;
-  /** host ports currently accepting connections, with their rule (tests, status) */
+  /** addresses and ports currently accepting connections or datagrams, with their rule (tests, status) */
   listening(): PortRule[];
   close(): Promise<void>;
 }
 
 const SERVICES = requireResource('', 'v1', 'services');
 const SLICES = requireResource('discovery.k8s.io', 'v1', 'endpointslices');
+const CONFLICT_REASON: Record<PortRule['kind'], string> = {
+  NodePort: 'NodePortUnavailable',
+  LoadBalancer: 'LoadBalancerPortUnavailable',
+  ClusterIP: 'ClusterIPPortUnavailable',
+};
 
 /**
- * kube-proxy: watches Services and EndpointSlices and keeps one TCP listener per NodePort (and per
- * LoadBalancer port) forwarding to ready endpoints. Level-triggered: any change enqueues the Service's
- * key; sync(key) recomputes that Service's rules from the listers and reconciles its listeners.
+ * kube-proxy: watches Services and EndpointSlices and keeps one forwarder (TCP listener or UDP relay)
+ * per NodePort, LoadBalancer port and — with a service CIDR — ClusterIP port, forwarding to ready
+ * endpoints. Level-triggered: any change enqueues the Service's key; sync(key) recomputes that Service's
+ * rules from the listers and reconciles its forwarders.
  */
 export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy> {
   const log = opts.log;
@@ -53,9 +72,13 @@ export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy>
     return name ? [`${s.metadata?.namespace ?? ''}/${name}`] : [];
   });
 
+  const serviceCIDR = opts.serviceCIDR === undefined ? undefined : await serveClusterIPs(parseIpv4Cidr(opts.serviceCIDR));
+
   const metrics = {
     connections: new Counter({ name: 'kubeproxy_connections_total', help: 'TCP connections by outcome', labelNames: ['service', 'outcome'], registers: [opts.registry] }),
     bytes: new Counter({ name: 'kubeproxy_bytes_total', help: 'bytes proxied', labelNames: ['service', 'direction'], registers: [opts.registry] }),
+    udpDatagrams: new Counter({ name: 'kubeproxy_udp_datagrams_total', help: 'UDP datagrams by outcome (forwarded to a backend, replied to a client, dropped)', labelNames: ['service', 'outcome'], registers: [opts.registry] }),
+    udpBytes: new Counter({ name: 'kubeproxy_udp_bytes_total', help: 'UDP payload bytes relayed (in: client to backend, out: backend to client)', labelNames: ['service', 'direction'], registers: [opts.registry] }),
     syncLatency: new Histogram({
       name: 'kubeproxy_network_programming_duration_seconds',
       help: 'from a Service/EndpointSlice change being observed to its listeners being reconciled',
@@ -67,9 +90,15 @@ export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy>
     onConnection: (rule, outcome) => metrics.connections.inc({ service: rule.service, outcome }),
     onBytes: (rule, direction, n) => metrics.bytes.inc({ service: rule.service, direction }, n),
   };
+  const udpStats: UdpStats = {
+    onDatagram: (rule, outcome, n) => {
+      metrics.udpDatagrams.inc({ service: rule.service, outcome });
+      if (outcome !== 'dropped') metrics.udpBytes.inc({ service: rule.service, direction: outcome === 'forwarded' ? 'in' : 'out' }, n);
+    },
+  };
 
-  // listeners by listenKey, and which keys each Service owns
-  const listeners = new Map<string, PortListener>();
+  // forwarders by listenKey, and which keys each Service owns
+  const listeners = new Map<string, Forwarder>();
   const owned = new Map<string, Set<string>>();
   const changedAt = new Map<string, number>();
   const reported = new Set<string>();
@@ -98,7 +127,7 @@ export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy>
   async function sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
     const svc = services.get(ns, name);
-    const rules = svc ? rulesForService(svc, slices.byIndex('service', key), opts.bindAddress) : [];
+    const rules = svc ? rulesForService(svc, slices.byIndex('service', key), opts.bindAddress, serviceCIDR) : [];
     const want = new Set(rules.map((r) => r.listenKey));
     for (const rule of rules) {
       const holder = listeners.get(rule.listenKey);
@@ -107,7 +136,7 @@ export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy>
         want.delete(rule.listenKey);
         continue;
       }
-      const l = holder ?? new PortListener(rule, opts.bindAddress, log.child({ service: key, port: rule.hostPort }), stats);
+      const l = holder ?? newForwarder(rule, key);
       listeners.set(rule.listenKey, l);
       await l.apply(rule);
       if (l.error && svc) reportConflict(svc, rule, l.error);
@@ -130,12 +159,32 @@ export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy>
     }
   }
 
+  function newForwarder(rule: PortRule, key: string): Forwarder {
+    const flog = log.child({ service: key, kind: rule.kind, listen: rule.listenKey });
+    return rule.protocol === 'UDP' ? new UdpForwarder(rule, flog, udpStats) : new PortListener(rule, flog, stats);
+  }
+
   function reportConflict(svc: Service, rule: PortRule, message: string): void {
     const k = `${rule.service}:${rule.listenKey}:${message}`;
     if (reported.has(k)) return;
     reported.add(k);
-    log.warn({ service: rule.service, port: rule.hostPort, err: message }, 'cannot serve port');
-    events.event(svc, 'Warning', rule.kind === 'LoadBalancer' ? 'LoadBalancerPortUnavailable' : 'NodePortUnavailable', `kube-proxy cannot listen on ${rule.listenKey}: ${message}`);
+    log.warn({ service: rule.service, listen: rule.listenKey, err: message }, 'cannot serve port');
+    events.event(svc, 'Warning', CONFLICT_REASON[rule.kind], `kube-proxy cannot listen on ${rule.listenKey}: ${message}`);
+  }
+
+  /** Installs the route that makes the service CIDR local; without it ClusterIPs are not served (NodePorts are). */
+  async function serveClusterIPs(cidr: Ipv4Cidr): Promise<Ipv4Cidr | undefined> {
+    const route = await ensureLocalRoute(cidr, opts.ipCommand);
+    if (route.usable) {
+      if (route.error) log.info({ serviceCIDR: cidr.text, err: route.error }, 'could not install the service CIDR route, but ClusterIPs are local already');
+      log.info({ serviceCIDR: cidr.text }, 'serving ClusterIPs');
+      return cidr;
+    }
+    const message = `kube-proxy cannot serve ClusterIPs of ${cidr.text} (it needs NET_ADMIN in the host network namespace): ${route.error ?? `addresses of ${cidr.text} are not local`}; NodePorts keep working`;
+    log.warn({ serviceCIDR: cidr.text, err: route.error }, 'ClusterIPs are not served');
+    const node = opts.nodeName ?? os.hostname();
+    events.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: node } }, 'Warning', 'ClusterIPUnavailable', message);
+    return undefined;
   }
 
   const ac = new AbortController();

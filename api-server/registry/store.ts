@@ -204,6 +204,9 @@ export class GenericStore {
   /**
    * Read-modify-write with compare-and-swap on mod_revision. Without a resourceVersion precondition a
    * conflicting write is retried on fresh state; with one it is a 409 Conflict.
+   * As upstream's etcd3 store, the first attempt starts from the watch cache's copy (no etcd read); a failed
+   * compare returns the current state in the same transaction. A cached copy that fails a precondition or
+   * makes the update a no-op may be stale, so it is confirmed against etcd before answering.
    */
   async guaranteedUpdate(
     ns: string | undefined,
@@ -214,41 +217,69 @@ export class GenericStore {
     updateFn: UpdateFn,
   ): Promise<StoredObject> {
     const key = this.key(ns, name);
+    let cur = this.cachedVersion(key);
+    let current = false;
+    if (!cur) {
+      cur = await this.deps.etcd.get(key);
+      current = true;
+    }
     for (let attempt = 0; attempt < 32; attempt++) {
-      const cur = await this.deps.etcd.get(key);
       if (!cur) throw ApiError.notFound(this.gr, name);
+      const refresh = async (): Promise<void> => {
+        cur = await this.deps.etcd.get(key);
+        current = true;
+      };
       if (precondition !== undefined && precondition !== cur.obj.metadata.resourceVersion) {
+        if (!current) {
+          await refresh();
+          continue;
+        }
         throw ApiError.modified(this.gr, name);
       }
       const next = updateFn(deepCopy(cur.obj));
       if (!isRecord(next) || !isRecord(next.metadata)) throw ApiError.badRequest('the updated object is not a valid object');
       this.checkIdentity(next, ns, name);
       if (sub === '') await this.deps.admission(ns, this.info, 'update');
+      const old = cur.obj;
       const errs = this.decoding(() => {
-        this.prepareUpdate(next, cur.obj, sub);
-        return sub === 'status' ? this.strategy.validateStatusUpdate(next, cur.obj) : sub === 'internal' ? [] : this.validateUpdate(next, cur.obj);
+        this.prepareUpdate(next, old, sub);
+        return sub === 'status' ? this.strategy.validateStatusUpdate(next, old) : sub === 'internal' ? [] : this.validateUpdate(next, old);
       });
       if (errs.length) throw ApiError.invalid(this.info.kind, this.info.group, name, errs);
-      if (sub === '') this.strategy.admit(next, cur.obj, this.admissionContext(opts.dryRun));
-      next.metadata.resourceVersion = cur.obj.metadata.resourceVersion;
-      if (isDeepStrictEqual(next, cur.obj)) return this.externalize(cur.obj);
+      if (sub === '') this.strategy.admit(next, old, this.admissionContext(opts.dryRun));
+      next.metadata.resourceVersion = old.metadata.resourceVersion;
+      if (isDeepStrictEqual(next, old)) {
+        if (current) return this.externalize(old);
+        this.strategy.release(next);
+        await refresh();
+        continue;
+      }
       if (next.metadata.deletionTimestamp && !this.strategy.hasPendingFinalizers(next)) {
         // the last finalizer is gone: the object goes away (upstream ShouldDeleteDuringUpdate)
         if (opts.dryRun) return next;
-        const rev = await this.deps.etcd.delete(key, cur.rev);
-        if (rev === undefined) {
-          if (precondition !== undefined) throw ApiError.modified(this.gr, name);
-          continue;
-        }
-        return this.externalize({ ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } });
+        const del = await this.deps.etcd.delete(key, cur.rev);
+        if (del.ok) return this.externalize({ ...next, metadata: { ...next.metadata, resourceVersion: String(del.value) } });
+        if (precondition !== undefined) throw ApiError.modified(this.gr, name);
+        cur = del.current;
+        current = true;
+        continue;
       }
       if (opts.dryRun) return next;
       const written = await this.deps.etcd.update(key, next, cur.rev);
-      if (written) return this.externalize(written.obj);
+      if (written.ok) return this.externalize(written.value.obj);
       this.strategy.release(next);
       if (precondition !== undefined) throw ApiError.modified(this.gr, name);
+      cur = written.current;
+      current = true;
     }
     throw ApiError.conflict(this.gr, name, 'too many conflicting writes; please try again');
+  }
+
+  /** The watch cache's copy of key with its mod revision, if the cache holds it. */
+  private cachedVersion(key: string): Versioned | undefined {
+    const obj = this.cache.get(key);
+    const rev = Number(obj?.metadata.resourceVersion);
+    return obj && Number.isSafeInteger(rev) && rev > 0 ? { key, obj, rev } : undefined;
   }
 
   /** Reads the current object (for delete and subresources that need the raw stored version). */
@@ -260,12 +291,13 @@ export class GenericStore {
 
   /** Removes the object from etcd if unchanged since rev; undefined on conflict. */
   async removeIfUnchanged(ns: string | undefined, name: string, rev: number): Promise<number | undefined> {
-    return this.deps.etcd.delete(this.key(ns, name), rev);
+    const res = await this.deps.etcd.delete(this.key(ns, name), rev);
+    return res.ok ? res.value : undefined;
   }
 
   async writeIfUnchanged(ns: string | undefined, name: string, obj: StoredObject, rev: number): Promise<StoredObject | undefined> {
     const w = await this.deps.etcd.update(this.key(ns, name), obj, rev);
-    return w ? this.externalize(w.obj) : undefined;
+    return w.ok ? this.externalize(w.value.obj) : undefined;
   }
 
   /** the stored form as this resource's version serves it */

@@ -1,4 +1,4 @@
-import type { Etcd3, IKeyValue } from 'etcd3';
+import type { Etcd3, IKeyValue, ITxnResponse } from 'etcd3';
 import type { StoredObject } from '../../api/object.js';
 import { ApiError } from '../../api/errors.js';
 
@@ -22,6 +22,14 @@ export interface RangeResult {
  * The only place that talks to etcd for objects. Values are JSON with `metadata.resourceVersion` blanked;
  * it is filled in from mod_revision on read (as upstream's etcd3 store does).
  */
+/** Outcome of a compare-and-swap: the write's result, or the key's current state (undefined = gone). */
+export type CasResult<T> = { ok: true; value: T } | { ok: false; current: Versioned | undefined };
+
+function currentFrom(res: ITxnResponse): Versioned | undefined {
+  const kv = res.responses[0]?.response_range?.kvs[0];
+  return kv ? decodeKv(kv) : undefined;
+}
+
 export class EtcdStore {
   constructor(readonly etcd: Etcd3) {}
 
@@ -80,23 +88,26 @@ export class EtcdStore {
     return { items, rev: first.rev };
   }
 
-  /** Compare-and-swap on mod_revision. Returns undefined when the key changed (or vanished) since expectedRev. */
-  async update(key: string, obj: StoredObject, expectedRev: number): Promise<Versioned | undefined> {
+  /**
+   * Compare-and-swap on mod_revision. On conflict the same transaction reads the key, so the caller can retry
+   * on the current state without another round trip (as upstream's etcd3 store does).
+   */
+  async update(key: string, obj: StoredObject, expectedRev: number): Promise<CasResult<Versioned>> {
     const value = encode(obj);
     const res = await this.call(() =>
-      this.etcd.if(key, 'Mod', '==', expectedRev).then(this.etcd.put(key).value(value)).commit(),
+      this.etcd.if(key, 'Mod', '==', expectedRev).then(this.etcd.put(key).value(value)).else(this.etcd.get(key)).commit(),
     );
-    if (!res.succeeded) return undefined;
+    if (!res.succeeded) return { ok: false, current: currentFrom(res) };
     const rev = Number(res.header.revision);
-    return { key, obj: withRv(obj, rev), rev };
+    return { ok: true, value: { key, obj: withRv(obj, rev), rev } };
   }
 
-  /** Deletes if unchanged since expectedRev; returns the delete's revision, or undefined on conflict. */
-  async delete(key: string, expectedRev: number): Promise<number | undefined> {
+  /** Deletes if unchanged since expectedRev and returns the delete's revision; on conflict, the current state. */
+  async delete(key: string, expectedRev: number): Promise<CasResult<number>> {
     const res = await this.call(() =>
-      this.etcd.if(key, 'Mod', '==', expectedRev).then(this.etcd.delete().key(key)).commit(),
+      this.etcd.if(key, 'Mod', '==', expectedRev).then(this.etcd.delete().key(key)).else(this.etcd.get(key)).commit(),
     );
-    return res.succeeded ? Number(res.header.revision) : undefined;
+    return res.succeeded ? { ok: true, value: Number(res.header.revision) } : { ok: false, current: currentFrom(res) };
   }
 
   async compact(rev: number): Promise<void> {

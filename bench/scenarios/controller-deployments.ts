@@ -3,7 +3,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { metric, percentile, round } from '../metrics.js';
-import { freePort, readRssMiB } from '../support/api-process.js';
+import { componentNodeArgs, freePort, readRssMiB } from '../support/api-process.js';
 import { startBenchCluster } from '../support/cluster.js';
 import { ErrorTally } from '../support/error-tally.js';
 import type { HttpClient } from '../support/http-client.js';
@@ -100,7 +100,7 @@ interface KcmProcess {
 /** The controller-manager as its own process with its production defaults (leader election on). */
 async function startKcmProcess(apiUrl: string, h: HttpClient): Promise<KcmProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [KCM_MAIN, '--server', apiUrl, '--health-port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...componentNodeArgs(), KCM_MAIN, '--server', apiUrl, '--health-port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   for (const s of [child.stdout, child.stderr]) {
     s.setEncoding('utf8');

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { docker } from '../../test/support/docker.js';
 import { PAUSE_IMAGE, TESTAPP_IMAGE, ensureKubeletImages, removeDockerObjects } from '../../test/support/kubelet.js';
 import { max, metric, percentile, round } from '../metrics.js';
-import { readRssMiB } from '../support/api-process.js';
+import { componentNodeArgs, readRssMiB } from '../support/api-process.js';
 import { startBenchCluster } from '../support/cluster.js';
 import { sleep } from '../support/pool.js';
 import type { Scenario } from '../types.js';
@@ -43,7 +43,7 @@ function startKubeletProcess(node: string, server: string, cluster: string, netw
     '--root-dir', path.join(rootDir, node),
     '--log-level', process.env.KUBEMU_BENCH_KUBELET_LOG ?? 'warn',
   ];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...componentNodeArgs(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   for (const s of [child.stdout, child.stderr]) {
     s?.setEncoding('utf8');

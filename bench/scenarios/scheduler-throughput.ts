@@ -3,7 +3,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { metric, percentile, round } from '../metrics.js';
-import { freePort } from '../support/api-process.js';
+import { componentNodeArgs, freePort } from '../support/api-process.js';
 import { startBenchCluster } from '../support/cluster.js';
 import { ErrorTally } from '../support/error-tally.js';
 import type { HttpClient } from '../support/http-client.js';
@@ -99,7 +99,7 @@ interface SchedulerProcess {
 /** The scheduler as its own process, as in production (leader election on, default flags). */
 async function startSchedulerProcess(apiUrl: string): Promise<SchedulerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [SCHEDULER_MAIN, '--server', apiUrl, '--health-port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...componentNodeArgs(), SCHEDULER_MAIN, '--server', apiUrl, '--health-port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   for (const s of [child.stdout, child.stderr]) {
     s.setEncoding('utf8');

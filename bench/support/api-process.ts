@@ -46,7 +46,7 @@ export async function startApiProcess(etcdEndpoint: string, log: Logger): Promis
     '--compaction-interval', '0',
     '--log-level', 'warn',
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...componentNodeArgs(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const problems: string[] = [];
   let exitReason: string | undefined;
   collectLines(child, (line) => {
@@ -129,4 +129,12 @@ export async function readRssMiB(pid: number): Promise<number> {
   const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
   if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(kb) / 1024;
+}
+
+/**
+ * Extra Node.js flags for every component process a benchmark spawns, from KUBEMU_BENCH_NODE_ARGS
+ * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them; NODE_OPTIONS does not allow --cpu-prof).
+ */
+export function componentNodeArgs(): string[] {
+  return (process.env.KUBEMU_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }

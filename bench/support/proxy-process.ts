@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './api-process.js';
+import { componentNodeArgs, freePort } from './api-process.js';
 import { sleep } from './pool.js';
 
 const MAIN = fileURLToPath(new URL('../../kube-proxy/main.js', import.meta.url));
@@ -8,7 +8,7 @@ const MAIN = fileURLToPath(new URL('../../kube-proxy/main.js', import.meta.url))
 /** kube-proxy as its own process (as deployed), binding NodePorts on 127.0.0.1. */
 export async function startProxyProcess(apiUrl: string): Promise<{ stop(): Promise<void> }> {
   const healthPort = await freePort();
-  const child = spawn(process.execPath, [MAIN, '--server', apiUrl, '--bind-address', '127.0.0.1', '--health-port', String(healthPort), '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...componentNodeArgs(), MAIN, '--server', apiUrl, '--bind-address', '127.0.0.1', '--health-port', String(healthPort), '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 20_000;

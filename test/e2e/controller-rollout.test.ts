@@ -135,7 +135,7 @@ describe('controller-manager e2e: rollouts, restart, deletion', () => {
     const uids = (await livePods(c)).map((p) => p.metadata?.uid ?? '').sort();
     assert.equal(uids.length, REPLICAS);
     const countEvents = async (): Promise<Map<string, number>> => {
-      const evs = (await c.rest.list<Event>(EVENTS, 'default')).items.filter((e) => e.reason === 'SuccessfulCreate' || e.reason === 'SuccessfulDelete');
+      const evs = (await c.rest.list<Event>(EVENTS, 'default')).items.filter((e) => ['SuccessfulCreate', 'SuccessfulDelete', 'ScalingReplicaSet'].includes(e.reason ?? ''));
       return new Map(evs.map((e) => [e.metadata?.name ?? '', e.count ?? 1]));
     };
     const before = await countEvents();
@@ -150,7 +150,7 @@ describe('controller-manager e2e: rollouts, restart, deletion', () => {
     assert.equal((await c.rest.list<Pod>(PODS, 'default', { labelSelector: SELECTOR })).items.length, REPLICAS, 'nothing terminating');
     const afterCounts = await countEvents();
     const fresh = [...afterCounts].filter(([n, count]) => (before.get(n) ?? 0) < count);
-    assert.deepEqual(fresh, [], 'no SuccessfulCreate/SuccessfulDelete event after the restart');
+    assert.deepEqual(fresh, [], 'no SuccessfulCreate/SuccessfulDelete/ScalingReplicaSet event after the restart');
   });
 
   test('kubectl delete deployment removes its ReplicaSets, pods and containers', async () => {

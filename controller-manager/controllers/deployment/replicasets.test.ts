@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import { equalIgnoreHash, findActiveOrLatest, findNewReplicaSet, findOldReplicaSets, isSaturated } from './replicasets.js';
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { equalIgnoreHash, findActiveOrLatest, keptAvailableReplicaCount, findNewReplicaSet, findOldReplicaSets, isSaturated } from './replicasets.js';
 import { replicaSetProportion } from './sync.js';
 
 function rs(name: string, created: string, replicas: number, image = 'a', extra: Partial<NonNullable<ReplicaSet['metadata']>> = {}): ReplicaSet {
@@ -27,6 +28,15 @@ void test('templates compare without the pod-template-hash label and key order',
   assert.ok(equalIgnoreHash({ metadata: { labels: { app: 'x', 'pod-template-hash': 'h' } }, spec: { containers: [] } }, { spec: { containers: [] }, metadata: { labels: { app: 'x' } } }));
   assert.ok(equalIgnoreHash({ metadata: { labels: { 'pod-template-hash': 'h' } } }, { metadata: {} }));
   assert.ok(!equalIgnoreHash({ metadata: { labels: { app: 'y' } } }, { metadata: { labels: { app: 'x' } } }));
+});
+
+void test('templates compare as decoded: null, {} and [] equal absence (kubectl rollout undo sends them)', () => {
+  const stored = { metadata: { labels: { app: 'x', 'pod-template-hash': 'h' } }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+  const fromUndo = JSON.parse('{"metadata":{"creationTimestamp":null,"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"i","resources":{},"args":[]}]}}') as PodTemplateSpec;
+  assert.ok(equalIgnoreHash(stored, fromUndo));
+  assert.ok(!equalIgnoreHash(stored, { ...fromUndo, spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { cpu: '1' } } }] } }));
+  // scalars keep their meaning: false is not absence
+  assert.ok(!equalIgnoreHash(stored, { ...stored, spec: { ...stored.spec, automountServiceAccountToken: false } }));
 });
 
 void test('the new ReplicaSet is the oldest with the current template; the others are old', () => {
@@ -69,4 +79,11 @@ void test('proportional scaling uses max-replicas of the last scale, rounding ha
   const r2 = rs('r2', '2025-01-01T00:00:00Z', 2);
   assert.equal(replicaSetProportion(r2, { ...dep('a', 6), status: { replicas: 4 } }, 3, 0), 2);
   assert.equal(replicaSetProportion(rs('z', '2025-01-01T00:00:00Z', 0), d, 5, 0), 0);
+});
+
+void test('kept availability counts a ReplicaSet scaled down but not yet re-counted at its spec', () => {
+  const old = rs('a', '2025-01-01T00:00:00Z', 3);
+  const stale: ReplicaSet = { ...old, status: { replicas: 4, availableReplicas: 4 } };
+  const newRS: ReplicaSet = { ...rs('b', '2025-01-02T00:00:00Z', 2), status: { replicas: 2, availableReplicas: 1 } };
+  assert.equal(keptAvailableReplicaCount([stale, newRS, undefined]), 3 + 1);
 });

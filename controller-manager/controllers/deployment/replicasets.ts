@@ -38,17 +38,37 @@ export function bySizeOlder(a: ReplicaSet, b: ReplicaSet): number {
   return d !== 0 ? d : byCreation(a, b);
 }
 
-function normalizedTemplate(t: PodTemplateSpec | undefined): unknown {
-  const c = deepCopy(t ?? {}) as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } };
-  if (c.metadata?.labels) {
-    delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-    if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
+/**
+ * A template as Go would see it after decoding: nulls, empty lists and empty objects are dropped at every level,
+ * so `creationTimestamp: null` and `resources: {}` (which kubectl sends back on `rollout undo`, as Go encodes
+ * zero structs) equal their absence, as they do under upstream's Semantic.DeepEqual of the decoded structs.
+ */
+function semantic(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map(semantic);
+    return items.length ? items : undefined;
   }
-  if (c.metadata?.annotations && Object.keys(c.metadata.annotations).length === 0) delete c.metadata.annotations;
-  return c;
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const s = semantic(x);
+      if (s !== undefined) out[k] = s;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return v === null ? undefined : v;
 }
 
-/** EqualIgnoreHash: templates equal apart from the pod-template-hash label (empty and absent maps are equal). */
+function normalizedTemplate(t: PodTemplateSpec | undefined): unknown {
+  const c = deepCopy(t ?? {}) as { metadata?: { labels?: Record<string, string> } };
+  if (c.metadata?.labels) delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
+  return semantic(c);
+}
+
+/**
+ * EqualIgnoreHash: templates equal apart from the pod-template-hash label, comparing what Go would decode (null,
+ * empty and absent are equal).
+ */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
   return deepEqual(normalizedTemplate(a), normalizedTemplate(b));
 }
@@ -88,6 +108,16 @@ export function readyReplicaCount(rss: readonly (ReplicaSet | undefined)[]): num
 
 export function availableReplicaCount(rss: readonly (ReplicaSet | undefined)[]): number {
   return rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
+}
+
+/**
+ * The available replicas the ReplicaSets keep once they reach their spec: a ReplicaSet whose spec was just
+ * lowered still reports the pods it is deleting until its next status write, and it deletes unavailable pods
+ * first, so it keeps min(available, spec). Upstream sums status.availableReplicas alone, which lets a scale-down
+ * computed in that window take availability below maxUnavailable.
+ */
+export function keptAvailableReplicaCount(rss: readonly (ReplicaSet | undefined)[]): number {
+  return rss.reduce((n, rs) => n + Math.min(rs?.status?.availableReplicas ?? 0, rs ? specReplicas(rs) : 0), 0);
 }
 
 /** IsSaturated: the new ReplicaSet is at the deployment's size and all of it available. */

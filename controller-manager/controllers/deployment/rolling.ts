@@ -4,7 +4,7 @@ import { ApiError } from '../../../api/errors.js';
 import { deploymentComplete } from './conditions.js';
 import { maxUnavailable, newRSNewReplicas, replicaCount, replicasOf, specReplicas } from './fenceposts.js';
 import { syncRolloutStatus } from './progress.js';
-import { activeReplicaSets, availableReplicaCount, byCreation } from './replicasets.js';
+import { activeReplicaSets, byCreation, keptAvailableReplicaCount } from './replicasets.js';
 import type { DeploymentSync, MDeployment } from './sync.js';
 
 export async function rolloutRolling(s: DeploymentSync, d: MDeployment, rsList: readonly ReplicaSet[]): Promise<void> {
@@ -71,7 +71,7 @@ async function cleanupUnhealthyReplicas(s: DeploymentSync, oldRSs: ReplicaSet[],
 async function scaleDownOldReplicaSetsForRollingUpdate(s: DeploymentSync, allRSs: ReplicaSet[], oldRSs: ReplicaSet[], d: MDeployment): Promise<number> {
   const dep = d;
   const minAvailable = replicasOf(dep) - maxUnavailable(dep);
-  const available = availableReplicaCount(allRSs);
+  const available = keptAvailableReplicaCount(allRSs);
   if (available <= minAvailable) return 0;
   const rss = [...oldRSs].sort(byCreation);
   const totalToScaleDown = available - minAvailable;

@@ -41,7 +41,8 @@ export async function apiReady(): Promise<boolean> {
 }
 
 export interface ClusterView {
-  nodes: { name: string; ready: boolean; pods: number }[];
+  /** heartbeat: the Ready condition's lastHeartbeatTime (ms since epoch, 0 if none) */
+  nodes: { name: string; ready: boolean; heartbeat: number; pods: number }[];
   pods: { total: number; running: number; pending: number };
   nodePorts: { service: string; port: number; nodePort: number }[];
 }
@@ -58,11 +59,15 @@ export async function clusterView(): Promise<ClusterView> {
     const perNode = new Map<string, number>();
     for (const p of pods.items) if (p.spec?.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
     return {
-      nodes: nodes.items.map((n) => ({
-        name: n.metadata?.name ?? '',
-        ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-        pods: perNode.get(n.metadata?.name ?? '') ?? 0,
-      })),
+      nodes: nodes.items.map((n) => {
+        const ready = (n.status?.conditions ?? []).find((c) => c.type === 'Ready');
+        return {
+          name: n.metadata?.name ?? '',
+          ready: ready?.status === 'True',
+          heartbeat: Date.parse(ready?.lastHeartbeatTime ?? '') || 0,
+          pods: perNode.get(n.metadata?.name ?? '') ?? 0,
+        };
+      }),
       pods: {
         total: pods.items.length,
         running: pods.items.filter((p) => p.status?.phase === 'Running').length,

@@ -29,9 +29,12 @@ export async function cmdUp(repoRoot: string): Promise<number> {
   await waitFor('api-server ready', 120_000, apiReady);
   await writeKubeconfig(path.join(repoRoot, 'kubeconfig'));
   const expected = Array.from({ length: nodes }, (_, i) => `node-${i + 1}`);
+  // a Ready condition written before this `up` (kept in etcd across down/up) does not count: each kubelet
+  // posts a fresh one when it starts (timestamps have one-second precision)
+  const since = Math.floor(t0 / 1000) * 1000;
   await waitFor(`nodes Ready (${expected.join(', ')})`, 180_000, async () => {
     const view = await clusterView().catch(() => undefined);
-    const ready = new Set(view?.nodes.filter((n) => n.ready).map((n) => n.name));
+    const ready = new Set(view?.nodes.filter((n) => n.ready && n.heartbeat >= since).map((n) => n.name));
     return expected.every((n) => ready.has(n));
   });
   say(`\nkubemu is up in ${((Date.now() - t0) / 1000).toFixed(1)} s — API at ${API_URL}, kubeconfig at ./kubeconfig\n`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CliError, run } from './exec.js';
@@ -31,9 +31,15 @@ async function script(repoRoot: string, rel: string, say: Say): Promise<void> {
 }
 
 async function chooseBase(repoRoot: string, say: Say): Promise<string> {
-  if ((await run('docker', ['image', 'inspect', PUBLIC_NODE_IMAGE], { timeoutMs: 15_000 })).code === 0) {
+  if (await imageExists(PUBLIC_NODE_IMAGE)) {
     say(`  base image: ${PUBLIC_NODE_IMAGE} (already present)`);
     return PUBLIC_NODE_IMAGE;
+  }
+  if (await imageExists(LOCAL_NODE_IMAGE)) {
+    // assembled by an earlier `up`: no pull attempt on every start
+    say(`  base image: ${LOCAL_NODE_IMAGE}, assembled from this machine (\`docker pull ${PUBLIC_NODE_IMAGE}\` to use the public image)`);
+    await script(repoRoot, 'images/node-base/build.sh', say);
+    return LOCAL_NODE_IMAGE;
   }
   // a pull either answers quickly or is cut short: never hang on a registry
   const pull = await run('docker', ['pull', PUBLIC_NODE_IMAGE], { timeoutMs: 60_000 });
@@ -45,6 +51,10 @@ async function chooseBase(repoRoot: string, say: Say): Promise<string> {
   say(`  base image: ${PUBLIC_NODE_IMAGE} cannot be pulled (${reason}); assembling ${LOCAL_NODE_IMAGE} from this machine`);
   await script(repoRoot, 'images/node-base/build.sh', say);
   return LOCAL_NODE_IMAGE;
+}
+
+async function imageExists(image: string): Promise<boolean> {
+  return (await run('docker', ['image', 'inspect', image], { timeoutMs: 15_000 })).code === 0;
 }
 
 /** Stages dist/ and production node_modules under .kubemu/image/ and builds the one kubemu image. */
@@ -65,10 +75,45 @@ async function buildKubemuImage(repoRoot: string, base: string, say: Say): Promi
     if (prune.code !== 0) throw new CliError(`npm prune failed:\n${prune.stderr}`);
     await writeFile(stamp, lockHash);
   }
+  const dist = path.join(repoRoot, 'dist');
+  const inputs = await inputHash([lockHash, await imageId(base), await readFile(path.join(repoRoot, 'Dockerfile'), 'utf8')], dist, shipped);
+  if ((await imageLabel(KUBEMU_IMAGE, HASH_LABEL)) === inputs) {
+    say(`  ${KUBEMU_IMAGE} is up to date (hash ${inputs})`);
+    return;
+  }
   await rm(path.join(ctx, 'dist'), { recursive: true, force: true });
-  await cp(path.join(repoRoot, 'dist'), path.join(ctx, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.tsbuildinfo') && !/\.test\.js$/.test(src) && !src.includes(`${path.sep}test${path.sep}`) });
+  await cp(dist, path.join(ctx, 'dist'), { recursive: true, filter: shipped });
   await cp(path.join(repoRoot, 'Dockerfile'), path.join(ctx, 'Dockerfile'));
-  const build = await run('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base}`, '--label', 'io.kubemu.cluster=kubemu', '-t', KUBEMU_IMAGE, ctx], { timeoutMs: 600_000 });
+  const build = await run('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base}`, '--label', 'io.kubemu.cluster=kubemu', '--label', `${HASH_LABEL}=${inputs}`, '-t', KUBEMU_IMAGE, ctx], { timeoutMs: 600_000 });
   if (build.code !== 0) throw new CliError(`docker build failed:\n${build.stderr}`);
   say(`  ${KUBEMU_IMAGE} built on ${base}`);
+}
+
+const HASH_LABEL = 'io.kubemu.image.hash';
+
+/** What of dist/ goes into the image: no source maps, build info or tests. */
+function shipped(src: string): boolean {
+  return !src.endsWith('.map') && !src.endsWith('.tsbuildinfo') && !/\.test\.js$/.test(src) && !src.includes(`${path.sep}test${path.sep}`);
+}
+
+/** A short hash of `parts` and every shipped file under `dir` (names and contents), in a stable order. */
+async function inputHash(parts: string[], dir: string, keep: (p: string) => boolean): Promise<string> {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  const names = (await readdir(dir, { recursive: true })).map((rel) => path.join(dir, rel)).filter(keep).sort();
+  for (const f of names) {
+    if (!(await stat(f)).isFile()) continue;
+    h.update(path.relative(dir, f)).update('\0').update(await readFile(f)).update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+async function imageId(image: string): Promise<string> {
+  const r = await run('docker', ['image', 'inspect', '-f', '{{.Id}}', image], { timeoutMs: 15_000 });
+  return r.code === 0 ? r.stdout.trim() : '';
+}
+
+async function imageLabel(image: string, label: string): Promise<string> {
+  const r = await run('docker', ['image', 'inspect', '-f', `{{index .Config.Labels "${label}"}}`, image], { timeoutMs: 15_000 });
+  return r.code === 0 ? r.stdout.trim() : '';
 }

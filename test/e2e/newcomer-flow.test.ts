@@ -7,7 +7,8 @@ import { requireDocker } from '../support/docker.js';
 
 /**
  * The README's newcomer flow through docker compose, exactly as written there: up; apply a Deployment +
- * NodePort Service; curl reaches several pods; scale; down. (down-then-up durability is not covered yet.)
+ * NodePort Service; curl reaches several pods; scale; down and up again with every object kept, the
+ * workload back to its desired state and the Service answering; down.
  */
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const kubeconfig = path.join(repo, 'kubeconfig');
@@ -79,5 +80,18 @@ describe('newcomer flow: npm run up, kubectl, curl, scale, down', { timeout: 15 
     await eventually('5 ready replicas', async () => ((await kubectl('get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}')).out.trim() === '5' ? true : undefined));
     assert.equal((await kubectl('scale', 'deployment/web', '--replicas=3')).code, 0);
     await eventually('3 pods', async () => ((await kubectl('get', 'pods', '-l', 'app=web', '-o', 'name')).out.trim().split('\n').length === 3 ? true : undefined));
+  });
+
+  test('down then up keeps every object; pods come back and the Service answers again', async () => {
+    const before = (await kubectl('get', 'deploy,rs,svc,pods', '-o', 'name')).out.trim().split('\n').sort();
+    const down = await kubemu('down');
+    assert.equal(down.code, 0, down.out);
+    assert.match(down.out, /etcd data kept/);
+    const up = await kubemu('up');
+    assert.equal(up.code, 0, up.out);
+    const after = (await kubectl('get', 'deploy,rs,svc,pods', '-o', 'name')).out.trim().split('\n').sort();
+    assert.deepEqual(after, before);
+    await eventually('3 ready replicas after up', async () => ((await kubectl('get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}')).out.trim() === '3' ? true : undefined));
+    await eventually('curl to reach two pods after up', async () => ((await curlNames(12)).size >= 2 ? true : undefined));
   });
 });

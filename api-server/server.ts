@@ -172,6 +172,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     { namespaces: stores.get(namespacesInfo)!, services: stores.get(findResource('', 'v1', 'services')!)! },
     opts.port || 6443,
     log,
+    opts.serviceNetwork?.serviceCIDR,
   );
   port = await listen(server, opts.port, opts.host);
   log.info({ port, etcd: opts.etcdServers }, 'api-server listening');

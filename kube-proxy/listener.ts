@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { Logger } from '../common/logger.js';
 import { Balancer } from './balancer.js';
 import type { Forwarder } from './forwarder.js';
+import { relayReads } from './relay.js';
 import type { PortRule } from './rules.js';
 
 export interface ListenerStats {
@@ -48,13 +49,14 @@ export class PortListener implements Forwarder {
     this.rule = rule;
     this.balancer.update(rule.backends, rule.affinitySeconds);
     if (rule.backends.length > 0) await this.open();
-    else await this.closeListener();
+    else this.stopAccepting();
   }
 
   private async open(): Promise<void> {
     if (this.server?.listening) return;
     this.opening ??= new Promise<void>((resolve) => {
-      const server = net.createServer({ pauseOnConnect: false }, (client) => this.forward(client));
+      // half-open: a client that shuts down its sending side (e.g. `nc -N`) still gets the whole answer
+      const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.forward(client));
       server.once('error', (e: NodeJS.ErrnoException) => {
         this.lastError = e.code === 'EADDRINUSE' ? `port ${this.rule.hostPort} is already in use on ${this.rule.host}` : e.message;
         this.log.warn({ port: this.rule.hostPort, err: this.lastError }, 'cannot listen');
@@ -81,16 +83,22 @@ export class PortListener implements Forwarder {
       return;
     }
     this.sockets.add(client);
-    client.setNoDelay(true);
-    const upstream = net.connect({ host: backend.ip, port: backend.port });
-    upstream.setNoDelay(true);
+    // backend → client (the bulk direction of most protocols) through relayReads' reused buffer; client →
+    // backend through a pipe (accepted sockets have no user-buffer mode); each side's end is passed on
+    const upstream: net.Socket = net.connect({
+      host: backend.ip,
+      port: backend.port,
+      allowHalfOpen: true,
+      noDelay: true,
+      onread: relayReads(client, () => upstream.resume()),
+    });
     let connected = false;
     upstream.once('connect', () => {
       connected = true;
       this.stats.onConnection(rule, 'forwarded');
     });
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.once('end', () => client.end());
     let counted = false;
     const done = (): void => {
       this.sockets.delete(client);
@@ -116,24 +124,30 @@ export class PortListener implements Forwarder {
     upstream.on('close', done);
   }
 
-  private async closeListener(): Promise<void> {
+  /**
+   * Closes the listening socket: the port refuses new connections at once. Established connections finish on
+   * their own and are not waited for (server.close's callback would wait for them): a long-lived connection
+   * must not hold up the programming of other changes. Returns the closed server.
+   */
+  private stopAccepting(): net.Server | undefined {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    // stops accepting; established connections finish on their own
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server?.close();
+    return server;
   }
 
   /** The Service or its port is gone: the port closes, established connections finish on their own. */
-  async retire(): Promise<void> {
-    await this.closeListener();
+  retire(): Promise<void> {
+    this.stopAccepting();
+    return Promise.resolve();
   }
 
   /** kube-proxy stops: closes the listener and every connection. */
   async close(): Promise<void> {
-    const closing = this.closeListener();
+    const server = this.stopAccepting();
+    const closed = server && new Promise<void>((resolve) => server.once('close', () => resolve()));
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
-    await closing;
+    await closed;
   }
 }

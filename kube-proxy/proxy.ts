@@ -29,7 +29,9 @@ export interface KubeProxyOptions {
   /**
    * Serve the ClusterIPs of this range (e.g. 10.96.0.0/12) on this host: one AnyIP route makes the range
    * local (local-route.ts) and each Service port gets a socket on `<clusterIP>:<port>`. Unset: ClusterIPs
-   * are not served (the default; main.ts turns it on).
+   * are not served (the default; main.ts turns it on). As these are real sockets, a port some other
+   * process holds on 0.0.0.0 of the host (NodePorts too, when bindAddress is 0.0.0.0) cannot be a
+   * ClusterIP port as well: that is reported as a ClusterIPPortUnavailable event.
    */
   serviceCIDR?: string;
   /** the command that installs the route (default `ip`, iproute2 or busybox) */

@@ -11,14 +11,17 @@ export interface UdpStats {
 }
 
 export const DEFAULT_UDP_LIMITS: UdpSessionLimits = { idleMs: 30_000, max: 4096 };
+/** datagrams a session holds while its upstream socket is still connecting */
+const MAX_PENDING = 64;
 
 interface Session {
-  key: string;
   clientAddress: string;
   clientPort: number;
   backend: Backend;
-  /** this session's own socket towards the backend: its source port tells replies apart */
+  /** this session's own socket, connected to the backend: its source port tells replies apart */
   upstream: dgram.Socket;
+  /** datagrams that arrived before the upstream socket was connected; undefined once it is */
+  pending: Buffer[] | undefined;
 }
 
 /**
@@ -26,9 +29,10 @@ interface Session {
  * `ip:port` gets a session with its own socket to a backend chosen by the balancer (round-robin or
  * ClientIP affinity), and the backend's replies go back through the bound socket, so they come from
  * the address the client sent to. Sessions idle for 30 s expire; their number is bounded (least
- * recently used first out). The socket exists only while there are ready endpoints: without any,
- * datagrams meet a closed port (ICMP port unreachable, as upstream's REJECT). Sessions to endpoints
- * that left are dropped at once (as upstream clears their conntrack entries).
+ * recently used first out); a backend answering with port unreachable ends its session. The socket
+ * exists only while there are ready endpoints: without any, datagrams meet a closed port (ICMP port
+ * unreachable, as upstream's REJECT). Sessions to endpoints that left are dropped at once (as
+ * upstream clears their conntrack entries).
  */
 export class UdpForwarder implements Forwarder {
   private socket: dgram.Socket | undefined;
@@ -97,7 +101,11 @@ export class UdpForwarder implements Forwarder {
       sock.once('error', onBindError);
       sock.bind({ address: this.rule.host, port: this.rule.hostPort, exclusive: true }, () => {
         sock.off('error', onBindError);
-        sock.on('error', (e) => this.log.debug({ err: e.message }, 'UDP socket error'));
+        sock.on('error', (e) => {
+          // a failed send to a client (no callbacks on the hot path: errors arrive here)
+          this.stats.onDatagram(this.rule, 'dropped', 0);
+          this.log.debug({ err: e.message }, 'UDP socket error');
+        });
         sock.on('message', (msg, rinfo) => this.fromClient(sock, msg, rinfo));
         this.lastError = undefined;
         this.socket = sock;
@@ -124,21 +132,34 @@ export class UdpForwarder implements Forwarder {
       s = this.newSession(sock, key, rinfo, backend);
       this.closeSessions(this.sessions.add(key, s));
     }
-    const rule = this.rule;
-    s.upstream.send(msg, s.backend.port, s.backend.ip, (err) => this.stats.onDatagram(rule, err ? 'dropped' : 'forwarded', msg.length));
+    if (s.pending) {
+      if (s.pending.length < MAX_PENDING) s.pending.push(msg);
+      else this.stats.onDatagram(this.rule, 'dropped', msg.length);
+      return;
+    }
+    s.upstream.send(msg);
+    this.stats.onDatagram(this.rule, 'forwarded', msg.length);
   }
 
   private newSession(sock: dgram.Socket, key: string, rinfo: dgram.RemoteInfo, backend: Backend): Session {
     const upstream = dgram.createSocket({ type: 'udp4' });
-    const s: Session = { key, clientAddress: rinfo.address, clientPort: rinfo.port, backend, upstream };
-    upstream.on('message', (reply, from) => {
-      // only the chosen backend may answer through this session
-      if (from.address !== backend.ip || from.port !== backend.port) return;
+    const s: Session = { clientAddress: rinfo.address, clientPort: rinfo.port, backend, upstream, pending: [] };
+    // connected: the kernel picks the source address and only lets the backend's datagrams in
+    upstream.connect(backend.port, backend.ip, () => {
+      const queued = s.pending ?? [];
+      s.pending = undefined;
+      for (const m of queued) {
+        upstream.send(m);
+        this.stats.onDatagram(this.rule, 'forwarded', m.length);
+      }
+    });
+    upstream.on('message', (reply) => {
       this.sessions.touch(key);
-      const rule = this.rule;
-      sock.send(reply, s.clientPort, s.clientAddress, (err) => this.stats.onDatagram(rule, err ? 'dropped' : 'replied', reply.length));
+      sock.send(reply, s.clientPort, s.clientAddress);
+      this.stats.onDatagram(this.rule, 'replied', reply.length);
     });
     upstream.on('error', (e) => {
+      // e.g. ECONNREFUSED: the backend's port is closed; the client's next datagram starts a new session
       this.log.debug({ backend: `${backend.ip}:${backend.port}`, err: e.message }, 'UDP session error');
       this.closeSessions(this.sessions.removeWhere((x) => x === s));
     });

@@ -36,7 +36,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startApiProcess(etcdEndpoint: string, log: Logger): Promise<ApiProcess> {
+/** `extraArgs`: more api-server flags, e.g. `--service-cluster-ip-range`. */
+export async function startApiProcess(etcdEndpoint: string, log: Logger, extraArgs: string[] = []): Promise<ApiProcess> {
   const port = await freePort();
   const args = [
     API_SERVER_MAIN,
@@ -45,6 +46,7 @@ export async function startApiProcess(etcdEndpoint: string, log: Logger): Promis
     '--bind-address', '127.0.0.1',
     '--compaction-interval', '0',
     '--log-level', 'warn',
+    ...extraArgs,
   ];
   const child = spawn(process.execPath, [...componentNodeArgs(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const problems: string[] = [];

@@ -11,11 +11,11 @@ export interface BenchCluster {
   stop(): Promise<void>;
 }
 
-export async function startBenchCluster(log: Logger, maxSockets = 32): Promise<BenchCluster> {
+export async function startBenchCluster(log: Logger, maxSockets = 32, apiArgs: string[] = []): Promise<BenchCluster> {
   const etcd = await startEtcd();
   let api: ApiProcess;
   try {
-    api = await startApiProcess(etcd.endpoint, log);
+    api = await startApiProcess(etcd.endpoint, log, apiArgs);
   } catch (e) {
     await etcd.stop();
     throw e;

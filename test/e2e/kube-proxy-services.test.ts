@@ -68,6 +68,29 @@ function connectOutcome(port: number, timeoutMs = 3000): Promise<{ outcome: stri
   });
 }
 
+/**
+ * Sends `GET /sleep?ms=<ms>` (HTTP/1.0: the server closes after answering) on a new connection; resolves once
+ * connected, with the promise of the whole raw response (wrapped: awaiting a promise of a promise would wait for both).
+ */
+function slowRequest(port: number, ms: number): Promise<{ response: Promise<string> }> {
+  return new Promise((resolveConnected, rejectConnected) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    let raw = '';
+    const response = new Promise<string>((resolve, reject) => {
+      s.setEncoding('utf8');
+      s.on('data', (d: string) => (raw += d));
+      s.once('end', () => resolve(raw));
+      s.once('error', reject);
+      s.setTimeout(ms + 5000, () => s.destroy(new Error(`no complete answer within ${ms + 5000}ms: ${raw}`)));
+    });
+    s.once('connect', () => {
+      s.write(`GET /sleep?ms=${ms} HTTP/1.0\r\n\r\n`);
+      resolveConnected({ response });
+    });
+    s.once('error', rejectConnected);
+  });
+}
+
 function onPath(bin: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((d) => d && existsSync(path.join(d, bin)));
 }
@@ -159,7 +182,7 @@ describe('kube-proxy: Services on the host with real containers', () => {
   test('a 3-replica Deployment behind a NodePort answers from all three pods (node http and curl)', async (t) => {
     const names = await waitAnsweredByAll(PORTS.web, 3, 90_000);
     assert.equal(new Set(names).size, 3);
-    // round-robin over ready endpoints: every window of 3 consecutive new connections reaches each pod once
+    // round-robin over the ready endpoints: 30 new connections, 10 to each pod
     const got = await answers(PORTS.web, 30);
     const counts = new Map<string, number>();
     for (const n of got) counts.set(n, (counts.get(n) ?? 0) + 1);
@@ -207,8 +230,9 @@ describe('kube-proxy: Services on the host with real containers', () => {
       const p = list.items.find((x) => x.metadata?.name === victimName);
       return p && !isReady(p);
     }, 15_000, 50);
+    const tNotReady = Date.now() - t0;
     await waitFor(`${victimName} out of the answers`, async () => !(await answers(PORTS.web, 6)).includes(victimName), 10_000, 50);
-    t.diagnostic(`readiness failure → no new connections to ${victimName} after ${Date.now() - t0} ms`);
+    t.diagnostic(`readiness failure → pod not Ready after ${tNotReady} ms, no new connections to it after ${Date.now() - t0} ms`);
     const got = await answers(PORTS.web, 20);
     assert.ok(!got.includes(victimName), `the not-ready pod ${victimName} got a connection`);
     assert.deepEqual([...new Set(got)].sort(), others.sort(), 'the ready pods keep answering');
@@ -266,7 +290,7 @@ describe('kube-proxy: Services on the host with real containers', () => {
     assert.equal(new Set(await answers(PORTS.web, 9)).size, 3);
   });
 
-  test('a Service without ready endpoints refuses connections at once', async () => {
+  test('a Service without ready endpoints refuses connections at once', async (t) => {
     await cluster.rest.create(SERVICES, 'default', nodePortService('web-none', PORTS.none, { selector: { app: 'nobody' } }));
     // the EndpointSlice controller has written an (empty) slice and kube-proxy has seen the Service
     await waitFor('an EndpointSlice for web-none', async () => {
@@ -279,15 +303,25 @@ describe('kube-proxy: Services on the host with real containers', () => {
       assert.equal(r.outcome, 'ECONNREFUSED');
       assert.ok(r.ms < 500, `refused after ${r.ms.toFixed(0)} ms`);
     }
-    // serving, then its endpoints go away: the port refuses again (no hang on a listener without backends)
-    await cluster.rest.patch(SERVICES, 'default', 'web-none', 'merge', { spec: { selector: { app: APP } } });
+    // serving, then its endpoints go away while a slow request is in flight: new connections are refused at
+    // once, the open connection finishes, and kube-proxy keeps programming changes meanwhile
+    const select = (app: string) => cluster.rest.patch(SERVICES, 'default', 'web-none', 'merge', { spec: { selector: { app } } });
+    await select(APP);
     await waitFor('web-none answering', async () => get(PORTS.none), 10_000, 50);
-    await cluster.rest.patch(SERVICES, 'default', 'web-none', 'merge', { spec: { selector: { app: 'nobody' } } });
-    await waitFor('web-none refusing', async () => (await connectOutcome(PORTS.none)).outcome === 'ECONNREFUSED', 10_000, 20);
+    const slow = await slowRequest(PORTS.none, 6000);
+    await select('nobody');
+    await waitFor('web-none refusing', async () => (await connectOutcome(PORTS.none)).outcome === 'ECONNREFUSED', 5000, 20);
     for (let i = 0; i < 3; i++) {
       const r = await connectOutcome(PORTS.none);
       assert.equal(r.outcome, 'ECONNREFUSED');
       assert.ok(r.ms < 500, `refused after ${r.ms.toFixed(0)} ms`);
     }
+    const t0 = performance.now();
+    await select(APP);
+    await waitFor('web-none answering again while the slow request is open', async () => get(PORTS.none), 3000, 20);
+    t.diagnostic(`endpoints back → answering after ${(performance.now() - t0).toFixed(0)} ms, with a connection still open`);
+    assert.match(await slow.response, /^HTTP\/1\.1 200 [^]*\r\n\r\nslept 6000ms$/, 'the open connection finished');
+    await select('nobody');
+    await waitFor('web-none refusing', async () => (await connectOutcome(PORTS.none)).outcome === 'ECONNREFUSED', 5000, 20);
   });
 });

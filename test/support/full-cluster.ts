@@ -6,6 +6,7 @@
 import type { ControllerSettings } from '../../controller-manager/controllers/context.js';
 import { startControllerManager, type ControllerManager } from '../../controller-manager/manager.js';
 import { createMetricsRegistry } from '../../common/metrics.js';
+import { DEFAULT_SERVICE_NETWORK } from '../../api-server/registry/services/strategy.js';
 import { startKubeProxy, type KubeProxy } from '../../kube-proxy/proxy.js';
 import { startScheduler, type SchedulerHandle } from '../../scheduler/scheduler.js';
 import { startKubeletEnv, type KubeletEnv, type KubeletEnvOptions } from './kubelet.js';
@@ -15,6 +16,12 @@ export interface FullClusterOptions extends KubeletEnvOptions {
   controllers?: Partial<ControllerSettings>;
   /** Start kube-proxy listening on this address (e.g. 127.0.0.1); undefined = no kube-proxy. */
   proxyBindAddress?: string;
+  /**
+   * A service range of the test's own (e.g. 10.200.<random>.0/24) for the api-server, and kube-proxy serves
+   * ClusterIPs from it (it installs `local <cidr> dev lo`; the test removes that route). Unset: the default
+   * range and no ClusterIP serving.
+   */
+  serviceCIDR?: string;
 }
 
 export interface FullCluster extends KubeletEnv {
@@ -28,7 +35,8 @@ export interface FullCluster extends KubeletEnv {
 }
 
 export async function startFullCluster(o: FullClusterOptions = {}): Promise<FullCluster> {
-  const env = await startKubeletEnv(o);
+  const serviceNetwork = o.serviceCIDR ? { ...DEFAULT_SERVICE_NETWORK, ...o.apiServer?.serviceNetwork, serviceCIDR: o.serviceCIDR } : o.apiServer?.serviceNetwork;
+  const env = await startKubeletEnv({ ...o, apiServer: { ...o.apiServer, serviceNetwork } });
   const server = env.cluster.url;
   let scheduler: SchedulerHandle | undefined;
   let kcm: ControllerManager | undefined;
@@ -52,6 +60,7 @@ export async function startFullCluster(o: FullClusterOptions = {}): Promise<Full
       log: env.log.child({ component: 'kube-proxy' }),
       registry: createMetricsRegistry('kube-proxy'),
       signal: abort.signal,
+      serviceCIDR: o.serviceCIDR,
     });
     proxy = { handle, abort };
     return handle;

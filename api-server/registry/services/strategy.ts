@@ -5,7 +5,7 @@ import { requireResource } from '../../../api/resources.js';
 import { defaultService } from '../../../api/defaults/index.js';
 import { validateService, validateServiceUpdate } from '../../../api/validation/service.js';
 import { baseStrategy, type AdmissionContext, type Strategy } from '../strategy.js';
-import { RangeAllocator, ipv4Range } from './allocator.js';
+import { RangeAllocator, clusterIPStaticBand, ipv4Range, nodePortStaticBand } from './allocator.js';
 import { nameIsDNS1035Label } from '../../../api/validation/names.js';
 
 const asSvc = (o: StoredObject) => o as unknown as DeepMutable<Service>;
@@ -65,9 +65,9 @@ export const DEFAULT_SERVICE_NETWORK: ServiceNetworkConfig = { serviceCIDR: '10.
 /** The Service strategy owns ClusterIP and NodePort allocation (upstream's service REST + allocators). */
 export function serviceStrategy(cfg: ServiceNetworkConfig = DEFAULT_SERVICE_NETWORK): Strategy {
   const range = ipv4Range(cfg.serviceCIDR);
-  const ips = new RangeAllocator<string>(range.size, range.at);
+  const ips = new RangeAllocator<string>(range.size, range.at, clusterIPStaticBand(range.size));
   const portCount = cfg.nodePortMax - cfg.nodePortMin + 1;
-  const ports = new RangeAllocator<number>(portCount, (i) => cfg.nodePortMin + i);
+  const ports = new RangeAllocator<number>(portCount, (i) => cfg.nodePortMin + i, nodePortStaticBand(portCount));
 
   function inUse(ctx: AdmissionContext, self: StoredObject): { ips: Set<string>; ports: Set<number> } {
     const used = { ips: new Set<string>(), ports: new Set<number>() };

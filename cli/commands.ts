@@ -4,7 +4,7 @@ import { detectCompose, PROJECT } from './compose.js';
 import { CliError, run } from './exec.js';
 import { ensureImages, KUBEMU_IMAGE } from './images.js';
 
-const CONTROL_PLANE = ['etcd', 'api-server', 'scheduler', 'controller-manager', 'kube-proxy'];
+const CONTROL_PLANE = ['etcd', 'api-server', 'scheduler', 'controller-manager', 'kube-proxy', 'cluster-dns'];
 const COMPOSE_NODES = 3;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 

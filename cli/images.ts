@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CliError, run } from './exec.js';
@@ -75,8 +75,9 @@ async function buildKubemuImage(repoRoot: string, base: string, say: Say): Promi
     if (prune.code !== 0) throw new CliError(`npm prune failed:\n${prune.stderr}`);
     await writeFile(stamp, lockHash);
   }
+  const tools = await stageTools(ctx);
   const dist = path.join(repoRoot, 'dist');
-  const inputs = await inputHash([lockHash, await imageId(base), await readFile(path.join(repoRoot, 'Dockerfile'), 'utf8')], dist, shipped);
+  const inputs = await inputHash([lockHash, await imageId(base), await readFile(path.join(repoRoot, 'Dockerfile'), 'utf8'), tools], dist, shipped);
   if ((await imageLabel(KUBEMU_IMAGE, HASH_LABEL)) === inputs) {
     say(`  ${KUBEMU_IMAGE} is up to date (hash ${inputs})`);
     return;
@@ -90,6 +91,23 @@ async function buildKubemuImage(repoRoot: string, base: string, say: Say): Promi
 }
 
 const HASH_LABEL = 'io.kubemu.image.hash';
+
+/**
+ * kube-proxy needs `ip` to make the Service range local (ClusterIPs), which the public Node image lacks:
+ * the host's static busybox goes into the image's tools/ (on PATH) when there is one. Returns what was staged.
+ */
+async function stageTools(ctx: string): Promise<string> {
+  const dir = path.join(ctx, 'tools');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const which = await run('sh', ['-c', 'command -v busybox'], { timeoutMs: 5_000 });
+  const bb = which.stdout.trim();
+  if (which.code !== 0 || !bb || (await run('ldd', [bb], { timeoutMs: 5_000 })).code === 0) return 'no static busybox';
+  await cp(bb, path.join(dir, 'busybox'));
+  await symlink('busybox', path.join(dir, 'ip'));
+  const st = await stat(bb);
+  return `${bb} ${st.size} ${st.mtimeMs}`;
+}
 
 /** What of dist/ goes into the image: no source maps, build info or tests. */
 function shipped(src: string): boolean {

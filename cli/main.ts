@@ -13,7 +13,7 @@ usage: kubemu <command> [options]
   down [--volumes]        stop the cluster; --volumes also deletes the etcd data
   status                  components, nodes, pod counts, API and NodePort addresses
   kubeconfig              print the kubeconfig (also written to ./kubeconfig by up)
-  logs <component> [-f]   logs of api-server, scheduler, controller-manager, kube-proxy, etcd or node-N
+  logs <component> [-f]   logs of api-server, scheduler, controller-manager, kube-proxy, cluster-dns, etcd or node-N
   node stop <name>        stop one node's kubelet (its pods stay until the node is declared lost)
   node start <name>       start it again
   node add                add one more node to the running cluster

@@ -40,6 +40,8 @@ export interface HandlerDeps {
   zone: ZoneConfig;
   /** Undefined: names outside the cluster domain are refused. */
   forwarder?: Forwarder;
+  /** False while the zone cannot be answered truthfully (caches not synced): its names get SERVFAIL. */
+  zoneReady?(): boolean;
   /** Called once per answered message (metrics). */
   observe?(o: Outcome): void;
 }
@@ -142,6 +144,7 @@ export async function handleMessage(raw: Buffer, proto: Proto, deps: HandlerDeps
   const name = canonicalName(q.name);
   if (inZone(name, zone.zone)) {
     if ((q.class ?? 'IN') !== 'IN') return local('REFUSED');
+    if (deps.zoneReady && !deps.zoneReady()) return local('SERVFAIL');
     const r = resolveInZone(q.name, q.type, deps.data, zone);
     deps.observe?.({ proto, qtype: q.type, rcode: r.rcode, source: 'zone' });
     return encodeReply(query, { ...r, authoritative: true }, limit);

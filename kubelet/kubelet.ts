@@ -21,6 +21,8 @@ import { NodeManager } from './node/node-manager.js';
 import { KUBELET_VERSION, type NodeFacts } from './node/node-status.js';
 import { Backoff, DEFAULT_INITIAL_BACKOFF_MS } from './pods/backoff.js';
 import { ContainerRunner } from './pods/container-runner.js';
+import { DEFAULT_CLUSTER_DNS, DEFAULT_CLUSTER_DOMAIN } from './pods/dns.js';
+import { PodEtcFiles } from './pods/etc-files.js';
 import { podEvents } from './pods/events.js';
 import { ImageManager } from './pods/images.js';
 import { PodSource, restObjectSource } from './pods/pod-source.js';
@@ -69,6 +71,12 @@ export interface KubeletOptions {
   /** Orphan detection and dead-container cleanup period. */
   housekeepingMs?: number;
   imagePullTimeoutMs?: number;
+  /** Cluster DNS servers for ClusterFirst pods (upstream --cluster-dns; default 10.96.0.10, [] = none). */
+  clusterDNS?: readonly string[];
+  /** The cluster domain (upstream --cluster-domain; default cluster.local). */
+  clusterDomain?: string;
+  /** The node's resolv.conf, base of pods' DNS settings (upstream --resolv-conf; default /etc/resolv.conf). */
+  resolvConf?: string;
   log: Logger;
   clock?: Clock;
 }
@@ -209,7 +217,14 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const objectSource = restObjectSource(rest);
   const volumes = new VolumeManager(opts.rootDir, runtime, objectSource);
   const images = new ImageManager(runtime, imageBackoff, events, () => clock.now());
-  const runner = new ContainerRunner({ runtime, images, volumes, events, source: objectSource, reasons, clock, log });
+  const etcFiles = new PodEtcFiles({
+    podDir: (uid) => volumes.podDir(uid),
+    clusterDNS: opts.clusterDNS ?? [DEFAULT_CLUSTER_DNS],
+    clusterDomain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
+    resolvConf: opts.resolvConf ?? '/etc/resolv.conf',
+    events,
+  });
+  const runner = new ContainerRunner({ runtime, images, volumes, etcFiles, events, source: objectSource, reasons, clock, log });
   const probes = new ProbeManager({
     clock,
     run: (probe, target) => runProbe(probe, target, runtime),

@@ -26,6 +26,9 @@ const flags = defineConfig({
   nodeLeaseDurationSeconds: { type: 'number', default: 40, integer: true, min: 1, help: 'Lease duration; it is renewed every quarter of it' },
   syncFrequency: { type: 'duration', default: '1m', min: 1000, help: 'periodic re-sync of every pod' },
   imagePullTimeout: { type: 'duration', default: '20s', min: 100, help: 'bound of one image pull' },
+  clusterDns: { type: 'string[]', default: ['10.96.0.10'], env: 'KUBEMU_CLUSTER_DNS', help: 'DNS server IPs of ClusterFirst pods (the kube-dns ClusterIP); empty: pods fall back to --resolv-conf' },
+  clusterDomain: { type: 'string', default: 'cluster.local', env: 'KUBEMU_CLUSTER_DOMAIN', help: "the cluster's DNS domain, searched by pods" },
+  resolvConf: { type: 'string', default: '/etc/resolv.conf', help: 'resolver configuration pods with dnsPolicy Default get (and whose search domains ClusterFirst pods get); empty: none' },
   logLevel: { type: 'string', default: 'info', env: 'KUBEMU_LOG_LEVEL', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
 });
 
@@ -57,6 +60,9 @@ async function main(): Promise<number> {
       nodeLeaseDurationSeconds: cfg.nodeLeaseDurationSeconds,
       syncFrequencyMs: cfg.syncFrequency,
       imagePullTimeoutMs: cfg.imagePullTimeout,
+      clusterDNS: cfg.clusterDns,
+      clusterDomain: cfg.clusterDomain,
+      resolvConf: cfg.resolvConf,
       log,
     });
     shutdown.register('kubelet', () => kubelet.close());

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['api', 'api-server', 'client', 'common', 'scheduler', 'controller-manager', 'kubelet', 'kube-proxy', 'cli', 'test'].map((d) => join('dist', d));
+const roots = ['api', 'api-server', 'client', 'common', 'scheduler', 'controller-manager', 'kubelet', 'kube-proxy', 'cluster-dns', 'cli', 'test'].map((d) => join('dist', d));
 const files = [];
 const walk = (dir) => {
   let entries;

@@ -161,6 +161,20 @@ describe('validatePod', () => {
       'spec.dnsPolicy: Required value',
     ]);
   });
+  it('dnsPolicy None needs dnsConfig with a nameserver; dnsConfig lists are checked', () => {
+    const c = [{ name: 'c', image: 'x' }];
+    assert.deepEqual(errsOf(pod(c, { dnsPolicy: 'None' })), ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']);
+    assert.deepEqual(errsOf(pod(c, { dnsPolicy: 'None', dnsConfig: { searches: ['a.example'] } })), [
+      'spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None',
+    ]);
+    assert.deepEqual(errsOf(pod(c, { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.2.3.4'], searches: ['a.example.'], options: [{ name: 'ndots', value: '2' }] } })), []);
+    assert.deepEqual(errsOf(pod(c, { dnsConfig: { nameservers: ['1.1.1.1', '2.2.2.2', '3.3.3.3', 'nope'], searches: ['Bad_Domain'], options: [{ name: '' }] } })), [
+      'spec.dnsConfig.nameservers: Invalid value: []string{"1.1.1.1", "2.2.2.2", "3.3.3.3", "nope"}: must not have more than 3 nameservers',
+      'spec.dnsConfig.nameservers[3]: Invalid value: "nope": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+      `spec.dnsConfig.searches[0]: Invalid value: "Bad_Domain": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      'spec.dnsConfig.options[0]: Required value: must not be empty',
+    ]);
+  });
 });
 
 describe('validatePodUpdate', () => {

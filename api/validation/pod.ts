@@ -3,7 +3,7 @@
  * ValidateVolumes, ValidateTolerations, ValidatePodUpdate, ValidatePodTemplateSpec).
  * Expects defaulted objects (call api/defaults first), as upstream does.
  */
-import type { Container, Pod, PodSpec, PodTemplateSpec, Toleration, Volume } from 'kubernetes-types/core/v1.js';
+import type { Container, Pod, PodDNSConfig, PodSpec, PodTemplateSpec, Toleration, Volume } from 'kubernetes-types/core/v1.js';
 import { FieldError } from '../errors.js';
 import { VOLUME_SOURCE_KEYS } from '../defaults/pod.js';
 import {
@@ -13,7 +13,8 @@ import {
   validateLocalDescendingPath,
 } from './container.js';
 import { validateAnnotations, validateLabelName, validateLabels, validateNonnegativeField, validateObjectMeta, validateObjectMetaUpdate } from './metadata.js';
-import { inclusiveRangeError, isDNS1123Subdomain, isValidLabelValue, nameIsDNSSubdomain } from './names.js';
+import { inclusiveRangeError, isDNS1123Subdomain, isValidIP, isValidLabelValue, nameIsDNSSubdomain } from './names.js';
+import { goInvalid, goStringSlice } from './gofmt.js';
 import { asArray, deepEqual, diffPaths } from './util.js';
 
 export type { PodValidationOptions } from './container.js';
@@ -22,6 +23,9 @@ const MAX_INT32 = 2147483647;
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const MAX_DNS_NAMESERVERS = 3;
+const MAX_DNS_SEARCH_PATHS = 32;
+const MAX_DNS_SEARCH_LIST_CHARS = 2048;
 const TOLERATION_OPERATORS = ['Equal', 'Exists'];
 
 function validateKeyToPathItems(items: unknown, path: string): FieldError[] {
@@ -173,6 +177,39 @@ function validateUniqueHostPorts(containers: Container[], path: string, acc: Set
   return errs;
 }
 
+/** validatePodDNSConfig: dnsPolicy None needs a dnsConfig with a nameserver; libc's limits on the lists. */
+function validatePodDNSConfig(c: PodDNSConfig | undefined, policy: string | undefined, path: string): FieldError[] {
+  if (policy === 'None') {
+    if (!c) return [FieldError.required(path, 'must provide `dnsConfig` when `dnsPolicy` is None')];
+    if (asArray(c.nameservers).length === 0) return [FieldError.required(`${path}.nameservers`, 'must provide at least one DNS nameserver when `dnsPolicy` is None')];
+  }
+  if (!c) return [];
+  const errs: FieldError[] = [];
+  const nameservers = asArray<string>(c.nameservers);
+  if (nameservers.length > MAX_DNS_NAMESERVERS) {
+    errs.push(goInvalid(`${path}.nameservers`, nameservers, goStringSlice(nameservers), `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`));
+  }
+  nameservers.forEach((ns, i) => {
+    for (const m of isValidIP(ns)) errs.push(FieldError.invalid(`${path}.nameservers[${i}]`, ns, m));
+  });
+  const searches = asArray<string>(c.searches);
+  if (searches.length > MAX_DNS_SEARCH_PATHS) {
+    errs.push(goInvalid(`${path}.searches`, searches, goStringSlice(searches), `must not have more than ${MAX_DNS_SEARCH_PATHS} search paths`));
+  }
+  if (searches.join(' ').length > MAX_DNS_SEARCH_LIST_CHARS) {
+    errs.push(goInvalid(`${path}.searches`, searches, goStringSlice(searches), `must not have more than ${MAX_DNS_SEARCH_LIST_CHARS} characters (including spaces) in the search list`));
+  }
+  searches.forEach((search, i) => {
+    // a trailing dot is fine
+    const d = search.replace(/\.$/, '');
+    for (const m of isDNS1123Subdomain(d)) errs.push(FieldError.invalid(`${path}.searches[${i}]`, d, m));
+  });
+  asArray<{ name?: string }>(c.options).forEach((o, i) => {
+    if (!o.name) errs.push(FieldError.required(`${path}.options[${i}]`, 'must not be empty'));
+  });
+  return errs;
+}
+
 export function validatePodSpec(spec: PodSpec | undefined, path = 'spec', opts: PodValidationOptions = {}): FieldError[] {
   const s: PodSpec = spec ?? { containers: [] };
   const errs: FieldError[] = [];
@@ -201,6 +238,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path = 'spec', opts: 
   else if (!RESTART_POLICIES.includes(s.restartPolicy)) errs.push(FieldError.notSupported(`${path}.restartPolicy`, s.restartPolicy, RESTART_POLICIES));
   if (!s.dnsPolicy) errs.push(FieldError.required(`${path}.dnsPolicy`));
   else if (!DNS_POLICIES.includes(s.dnsPolicy)) errs.push(FieldError.notSupported(`${path}.dnsPolicy`, s.dnsPolicy, DNS_POLICIES));
+  errs.push(...validatePodDNSConfig(s.dnsConfig, s.dnsPolicy, `${path}.dnsConfig`));
   errs.push(...validateLabels(s.nodeSelector, `${path}.nodeSelector`));
   if (s.serviceAccountName) {
     for (const m of isDNS1123Subdomain(s.serviceAccountName)) errs.push(FieldError.invalid(`${path}.serviceAccountName`, s.serviceAccountName, m));

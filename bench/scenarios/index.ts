@@ -3,6 +3,9 @@ import { apiCreateThroughput } from './api-create-throughput.js';
 import { apiList10kPods } from './api-list-10k-pods.js';
 import { apiRss10kPods } from './api-rss-10k-pods.js';
 import { apiWatchLatency100 } from './api-watch-latency-100.js';
+import { clusterDns } from './cluster-dns.js';
+import { clusterUp } from './cluster-up.js';
+import { clusteripThroughput } from './clusterip-throughput.js';
 import { controllerDeployments } from './controller-deployments.js';
 import { podStartLatency } from './pod-start-latency.js';
 import { proxyThroughput } from './proxy-throughput.js';
@@ -20,5 +23,8 @@ export const SCENARIOS: readonly Scenario[] = [
   controllerDeployments,
   podStartLatency,
   proxyThroughput,
+  clusteripThroughput,
+  clusterDns,
   schedulerThroughput,
+  clusterUp,
 ];

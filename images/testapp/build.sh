@@ -4,8 +4,10 @@
 # from testapp.ts: run `npx tsc -p .` first) and the host's static busybox with its applets (sh, tar, ls, … for
 # kubectl exec and kubectl cp).
 # Usage: images/testapp/build.sh [tag]   (default tag: kubemu/testapp:local)
+# The default image is also tagged kubemu/testapp:v2, so the README's tour can roll out an image change and undo it.
 set -euo pipefail
 tag="${1:-kubemu/testapp:local}"
+second_tag() { if [ "$tag" = kubemu/testapp:local ]; then docker tag "$tag" kubemu/testapp:v2; fi; }
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 app="$repo/dist/images/testapp/testapp.js"
@@ -22,6 +24,7 @@ if [ -z "$bb" ] || ldd "$bb" >/dev/null 2>&1; then
 fi
 hash="$( (cat "$app" "$here/build.sh"; "$node_bin" --version; sha256sum "$bb") | sha256sum | cut -c1-16)"
 if [ "$(docker image inspect -f '{{index .Config.Labels "io.kubemu.image.hash"}}' "$tag" 2>/dev/null || true)" = "$hash" ]; then
+  second_tag
   echo "$tag is up to date (hash $hash)"
   exit 0
 fi
@@ -49,4 +52,5 @@ tar -C "$root" -c . | docker import \
   -c 'LABEL io.kubemu.image=testapp' \
   -c "LABEL io.kubemu.image.hash=$hash" \
   - "$tag" >/dev/null
+second_tag
 echo "built $tag: host node $("$node_bin" --version) ($node_bin + shared libraries) and static busybox ($bb)"

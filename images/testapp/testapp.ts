@@ -2,7 +2,7 @@
  * kubemu's test workload, in the spirit of upstream's agnhost: one self-contained script (node builtins only) that
  * images/testapp/build.sh bakes into `kubemu/testapp:local` beside busybox (`sh`, `tar`, … for exec and kubectl cp).
  *
- *   testapp serve [--port=8080] [--term-delay=MS] [--ignore-term]
+ *   testapp serve [--port=8080] [--udp-port=N] [--term-delay=MS] [--ignore-term]
  *       GET /                  → the pod name (env POD_NAME, else the hostname)
  *       GET /hostname          → the hostname
  *       GET /echo?msg=TEXT     → TEXT
@@ -11,11 +11,14 @@
  *       GET /exit?code=N       → answers, then exits with N
  *       GET /sleep?ms=N        → answers after N ms
  *       GET /env?name=X        → the value of environment variable X
+ *     with --udp-port=N (or env UDP_PORT): a UDP echo on N — each datagram is answered with
+ *       "<pod name> <the datagram>" (the pod name tells which backend answered through a Service)
  *     SIGTERM/SIGINT: exit 0 after --term-delay ms; with --ignore-term the signal is ignored (SIGKILL needed).
  *   testapp exit CODE [--after=MS]       exits with CODE (after MS)
  *   testapp sleep SECONDS                sleeps, then exits 0 (SIGTERM exits at once)
  *   testapp log-lines [--count=N] [--interval=MS] [--stderr]   prints "line 1" … "line N", then sleeps
  */
+import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -106,8 +109,21 @@ function serve(flags: Flags): void {
         return send(404, 'not found');
     }
   });
-  onTerm(num(flags, 'term-delay', 0), flags.has('ignore-term'), () => server.close());
+  const udpPort = num(flags, 'udp-port', Number(process.env.UDP_PORT ?? '0'));
+  const udp = udpPort > 0 ? udpEcho(udpPort, podName) : undefined;
+  onTerm(num(flags, 'term-delay', 0), flags.has('ignore-term'), () => {
+    server.close();
+    udp?.close();
+  });
   server.listen(port, '0.0.0.0', () => log(`serving on :${port} as ${podName}`));
+}
+
+function udpEcho(port: number, podName: string): dgram.Socket {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (msg, from) => sock.send(Buffer.concat([Buffer.from(`${podName} `), msg]), from.port, from.address));
+  sock.on('error', (e) => log(`udp: ${e.message}`));
+  sock.bind(port, '0.0.0.0', () => log(`udp echo on :${port}`));
+  return sock;
 }
 
 function main(): void {

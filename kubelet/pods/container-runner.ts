@@ -11,6 +11,7 @@ import type { ContainerRuntime, RuntimeContainer } from '../runtime/types.js';
 import type { PreparedVolume, VolumeManager } from '../volumes/volume-manager.js';
 import { buildContainerConfig } from './container-config.js';
 import { ContainerConfigError, resolveEnv, type EnvContext, type ObjectSource } from './env.js';
+import type { PodEtcFiles } from './etc-files.js';
 import type { PodEvents } from './events.js';
 import type { ImageManager } from './images.js';
 import type { ReasonCache } from './reason-cache.js';
@@ -28,6 +29,8 @@ export interface RunnerDeps {
   runtime: ContainerRuntime;
   images: ImageManager;
   volumes: VolumeManager;
+  /** The managed /etc/hosts and /etc/resolv.conf. */
+  etcFiles: PodEtcFiles;
   events: PodEvents;
   source: ObjectSource;
   reasons: ReasonCache;
@@ -67,6 +70,7 @@ export class ContainerRunner {
     try {
       const env = await resolveEnv(c, envCtx, this.d.source);
       const mounts = this.d.volumes.mountsFor(c, volumes);
+      mounts.push(...(await this.d.etcFiles.mountsFor(pod, c, sandbox.ip ? [sandbox.ip] : [])));
       const cfg = buildContainerConfig({ pod, container: c, kind, restartCount, sandboxId: sandbox.id, env, mounts });
       id = await this.d.runtime.createContainer(cfg);
     } catch (e) {

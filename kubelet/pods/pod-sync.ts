@@ -24,6 +24,7 @@ import type { Backoff } from './backoff.js';
 import { containerHash, gracePeriodOf, podRef } from './container-config.js';
 import { MIN_GRACE_SECONDS, type ContainerRunner } from './container-runner.js';
 import type { EnvContext } from './env.js';
+import { podHostnameAndDomain } from './dns.js';
 import type { PodEvents } from './events.js';
 import { containerKey, formatPod, instancesOf, runningSandbox, sandboxesOf, shouldRestart } from './instances.js';
 import type { ReasonCache } from './reason-cache.js';
@@ -61,10 +62,6 @@ const RETRY_MS = 5000;
 /** How often file volumes (configMap, secret, …) are refreshed while the pod runs. */
 const VOLUME_REFRESH_MS = 60_000;
 
-function hostnameOf(pod: Pod): string {
-  const h = pod.spec?.hostname || pod.metadata?.name || 'pod';
-  return h.slice(0, 63).replace(/[-.]+$/, '');
-}
 
 export class PodSync {
   private readonly admitted = new Set<string>();
@@ -166,7 +163,7 @@ export class PodSync {
         await this.d.runtime.runSandbox({
           pod: podRef(pod),
           attempt: previous.length > 0 ? previous[0].restartCount + 1 : 0,
-          hostname: hostnameOf(pod),
+          hostname: podHostnameAndDomain(pod, '').hostname,
           gracePeriodSeconds: gracePeriodOf(pod),
           shareProcessNamespace: Boolean(pod.spec?.shareProcessNamespace),
         });

@@ -75,6 +75,14 @@ describe('newcomer flow: npm run up, kubectl, curl, scale, down', { timeout: 15 
     for (const n of names) assert.match(n, /^web-[a-z0-9]+-[a-z0-9]{5}$/);
   });
 
+  test('inside a pod, the Service name resolves through cluster DNS and answers through its ClusterIP', async () => {
+    const r = await eventually('wget http://web from a pod', async () => {
+      const out = await kubectl('exec', 'deploy/web', '--', 'wget', '-qO-', '-T', '3', 'http://web');
+      return out.code === 0 ? out : undefined;
+    }, 60_000);
+    assert.match(r.out.trim(), /^web-[a-z0-9]+-[a-z0-9]{5}$/);
+  });
+
   test('scale to 5 and back to 3', async () => {
     assert.equal((await kubectl('scale', 'deployment/web', '--replicas=5')).code, 0);
     await eventually('5 ready replicas', async () => ((await kubectl('get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}')).out.trim() === '5' ? true : undefined));

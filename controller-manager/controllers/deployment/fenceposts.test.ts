@@ -63,3 +63,14 @@ void test('newRSNewReplicas: scale up to replicas+surge in total, never beyond r
   assert.equal(newRSNewReplicas(d, [n0], n0), 4);
   assert.equal(newRSNewReplicas(deploy(4, 1, 1, 'Recreate'), [rs(4), n0], n0), 4);
 });
+
+void test('newRSNewReplicas: pods an old ReplicaSet still has count against maxSurge until they are gone', () => {
+  const d = deploy(4, 2, 0);
+  const newRS: ReplicaSet = { spec: { replicas: 2, selector: {} }, status: { replicas: 2 } };
+  // the old ReplicaSet was just scaled 4 → 2 but still reports 4 pods: no room yet
+  const old: ReplicaSet = { spec: { replicas: 2, selector: {} }, status: { replicas: 4 } };
+  assert.equal(newRSNewReplicas(d, [old, newRS], newRS), 2);
+  // its pods are gone: the new one may grow to 4
+  const settled: ReplicaSet = { spec: { replicas: 2, selector: {} }, status: { replicas: 2 } };
+  assert.equal(newRSNewReplicas(d, [settled, newRS], newRS), 4);
+});

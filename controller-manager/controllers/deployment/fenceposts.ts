@@ -68,7 +68,10 @@ export function newRSNewReplicas(d: Deployment, allRSs: readonly (ReplicaSet | u
     case 'RollingUpdate': {
       const ru = d.spec.strategy.rollingUpdate;
       const surge = scaledValue(ru?.maxSurge ?? 0, replicas, true);
-      const current = replicaCount(allRSs);
+      // Upstream sums spec.replicas only, so right after an old ReplicaSet is scaled down (its pods not yet
+      // gone) the new one may already grow and briefly exceed maxSurge in pods. Counting the pods a
+      // ReplicaSet still reports (status.replicas) as well keeps the bound true at every moment.
+      const current = allRSs.reduce((n, rs) => n + Math.max(specReplicas(rs), rs?.status?.replicas ?? 0), 0);
       const maxTotal = replicas + surge;
       if (current >= maxTotal) return specReplicas(newRS);
       const scaleUp = Math.min(maxTotal - current, replicas - specReplicas(newRS));

@@ -150,6 +150,9 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
       leaseDurationMs: le.leaseDurationMs,
       renewDeadlineMs: le.renewDeadlineMs,
       retryPeriodMs: le.retryPeriodMs,
+      // a clean shutdown hands the lease over at once (a restarted or replacement manager need not wait
+      // out the lease duration, e.g. after `kubemu down` / `up`), as kube-scheduler does
+      releaseOnCancel: true,
       callbacks: {
         onStartedLeading: (signal) => {
           term = lead(signal);

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { requireDocker } from '../support/docker.js';
@@ -23,17 +24,38 @@ function sh(cmd: string, args: string[], timeoutMs = 300_000): Promise<{ code: n
 const kubemu = (...args: string[]) => sh(process.execPath, ['dist/cli/main.js', ...args]);
 const kubectl = (...args: string[]) => sh('kubectl', args, 60_000);
 
+/** One GET on a new connection each time, as curl does (a kept-alive connection would stay on one pod). */
+function curlOnce(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get('http://127.0.0.1:30080/', { agent: false, timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : undefined));
+      res.on('error', () => resolve(undefined));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
 async function curlNames(n: number): Promise<Set<string>> {
   const names = new Set<string>();
   for (let i = 0; i < n; i++) {
-    try {
-      const r = await fetch('http://127.0.0.1:30080/', { signal: AbortSignal.timeout(3000) });
-      if (r.ok) names.add((await r.text()).trim());
-    } catch {
-      // not answering yet
-    }
+    const name = await curlOnce();
+    if (name && /^web-/.test(name)) names.add(name);
   }
   return names;
+}
+
+/** What a person would look at when the cluster does not answer: pods, endpoints, component logs. */
+async function diagnostics(): Promise<string> {
+  const parts = [
+    await kubectl('get', 'nodes,pods,endpointslices', '-A', '-o', 'wide'),
+    await kubemu('status'),
+    ...(await Promise.all(['kube-proxy', 'controller-manager', 'node-1'].map((c) => kubemu('logs', c)))),
+  ];
+  return parts.map((p) => p.out.trim().split('\n').slice(-25).join('\n')).join('\n---\n');
 }
 
 async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
@@ -41,7 +63,7 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}\n${await diagnostics()}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }

@@ -11,7 +11,6 @@ import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import dnsPacket from 'dns-packet';
-import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Pod, Service } from 'kubernetes-types/core/v1.js';
 import { requireResource } from '../../api/resources.js';
 import { ApiError } from '../../api/errors.js';
@@ -22,7 +21,7 @@ import { createMetricsRegistry } from '../../common/metrics.js';
 import { docker } from '../support/docker.js';
 import { startFullCluster, type FullCluster } from '../support/full-cluster.js';
 import { kubectlFor, type Kubectl } from '../support/kubectl.js';
-import { PODS, TESTAPP_IMAGE, dockerContainers, isReady, testPod, waitFor, waitForPod } from '../support/kubelet.js';
+import { PODS, TESTAPP_IMAGE, dockerContainers, testDeployment, isReady, testPod, waitFor, waitForPod } from '../support/kubelet.js';
 
 const DEPLOYMENTS = requireResource('apps', 'v1', 'deployments');
 const SERVICES = requireResource('', 'v1', 'services');
@@ -128,30 +127,7 @@ describe('cluster DNS from inside pods with real containers', () => {
     });
     assert.equal(await dns.synced, true);
 
-    const deployment: Deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: APP },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: APP } },
-        template: {
-          metadata: { labels: { app: APP } },
-          spec: {
-            terminationGracePeriodSeconds: 2,
-            containers: [
-              {
-                name: 'app',
-                image: TESTAPP_IMAGE,
-                ports: [{ name: 'http', containerPort: 8080 }],
-                env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-                readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
-              },
-            ],
-          },
-        },
-      },
-    };
+    const deployment = testDeployment(APP, 2);
     await cluster.rest.create(DEPLOYMENTS, 'default', deployment);
     const svc = await cluster.rest.create<Service>(SERVICES, 'default', {
       apiVersion: 'v1',

@@ -12,12 +12,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Pod, Service } from 'kubernetes-types/core/v1.js';
 import { requireResource } from '../../api/resources.js';
 import { startFullCluster, type FullCluster } from '../support/full-cluster.js';
 import { kubectlFor, type Kubectl } from '../support/kubectl.js';
-import { PODS, TESTAPP_IMAGE, dockerContainers, isReady, testPod, waitFor, waitForPod } from '../support/kubelet.js';
+import { PODS, TESTAPP_IMAGE, dockerContainers, testDeployment, isReady, testPod, waitFor, waitForPod } from '../support/kubelet.js';
 
 const DEPLOYMENTS = requireResource('apps', 'v1', 'deployments');
 const SERVICES = requireResource('', 'v1', 'services');
@@ -68,31 +67,10 @@ describe('kube-proxy: ClusterIPs from inside pods with real containers', () => {
   before(async () => {
     cluster = await startFullCluster({ nodes: ['node-1'], proxyBindAddress: '127.0.0.1', serviceCIDR: SERVICE_CIDR });
     k = kubectlFor(cluster.cluster.url);
-    const deployment: Deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: APP },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: APP } },
-        template: {
-          metadata: { labels: { app: APP } },
-          spec: {
-            terminationGracePeriodSeconds: 2,
-            containers: [
-              {
-                name: 'app',
-                image: TESTAPP_IMAGE,
-                args: ['serve', `--udp-port=${UDP_PORT}`],
-                ports: [{ name: 'http', containerPort: 8080 }, { name: 'echo', containerPort: UDP_PORT, protocol: 'UDP' }],
-                env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-                readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
-              },
-            ],
-          },
-        },
-      },
-    };
+    const deployment = testDeployment(APP, 2, {
+      args: ['serve', `--udp-port=${UDP_PORT}`],
+      ports: [{ name: 'http', containerPort: 8080 }, { name: 'echo', containerPort: UDP_PORT, protocol: 'UDP' }],
+    });
     await cluster.rest.create(DEPLOYMENTS, 'default', deployment);
     await cluster.rest.create(SERVICES, 'default', {
       apiVersion: 'v1',

@@ -15,12 +15,11 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { requireResource } from '../../api/resources.js';
 import { startFullCluster, type FullCluster } from '../support/full-cluster.js';
-import { PODS, TESTAPP_IMAGE, dockerContainers, isReady, waitFor } from '../support/kubelet.js';
+import { PODS, dockerContainers, testDeployment, isReady, waitFor } from '../support/kubelet.js';
 
 const DEPLOYMENTS = requireResource('apps', 'v1', 'deployments');
 const SERVICES = requireResource('', 'v1', 'services');
@@ -146,30 +145,7 @@ describe('kube-proxy: Services on the host with real containers', () => {
 
   before(async () => {
     cluster = await startFullCluster({ nodes: ['node-1', 'node-2', 'node-3'], proxyBindAddress: '127.0.0.1' });
-    const deployment: Deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: APP },
-      spec: {
-        replicas: 3,
-        selector: { matchLabels: { app: APP } },
-        template: {
-          metadata: { labels: { app: APP } },
-          spec: {
-            terminationGracePeriodSeconds: 2,
-            containers: [
-              {
-                name: 'app',
-                image: TESTAPP_IMAGE,
-                ports: [{ name: 'http', containerPort: 8080 }],
-                env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-                readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1, failureThreshold: 1, successThreshold: 1 },
-              },
-            ],
-          },
-        },
-      },
-    };
+    const deployment = testDeployment(APP, 3);
     await cluster.rest.create(DEPLOYMENTS, 'default', deployment);
     await cluster.rest.create(SERVICES, 'default', nodePortService(APP, PORTS.web));
   });

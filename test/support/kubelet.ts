@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Deployment } from 'kubernetes-types/apps/v1.js';
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { requireResource } from '../../api/resources.js';
 import type { ApiServerOptions } from '../../api-server/server.js';
 import { RestClient } from '../../client/rest.js';
@@ -174,6 +175,38 @@ export function testPod(name: string, node: string, spec: Partial<Pod['spec']> =
       terminationGracePeriodSeconds: 5,
       containers: [{ name: 'app', image: TESTAPP_IMAGE, env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }],
       ...spec,
+    },
+  };
+}
+
+/**
+ * A Deployment of the test app labelled app=<name>: each pod answers HTTP on 8080 (port name `http`) with its
+ * name and is Ready through /readyz; `container` overrides fields of its one container (args, ports, …).
+ */
+export function testDeployment(name: string, replicas: number, container: Partial<Container> = {}): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 2,
+          containers: [
+            {
+              name: 'app',
+              image: TESTAPP_IMAGE,
+              ports: [{ name: 'http', containerPort: 8080 }],
+              env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+              readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+              ...container,
+            },
+          ],
+        },
+      },
     },
   };
 }

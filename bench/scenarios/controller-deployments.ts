@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { metric, percentile, round } from '../metrics.js';
@@ -8,6 +7,7 @@ import { startBenchCluster } from '../support/cluster.js';
 import { ErrorTally } from '../support/error-tally.js';
 import type { HttpClient } from '../support/http-client.js';
 import { runPool, sleep } from '../support/pool.js';
+import { rawWatch } from '../support/watch-stream.js';
 import type { Scenario } from '../types.js';
 
 const DEPLOYMENTS = 100;
@@ -35,41 +35,6 @@ interface WatchLine {
   object: {
     metadata?: { name?: string; generation?: number };
     status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number };
-  };
-}
-
-/** A raw watch calling `onEvent(event, receivedAt)` for each line. */
-function watch(base: string, path: string, onEvent: (ev: WatchLine, at: number) => void, problems: string[]): () => void {
-  let closed = false;
-  const req = http.get(`${base}${path}`, { agent: false }, (res) => {
-    if (res.statusCode !== 200) problems.push(`watch ${path}: HTTP ${res.statusCode}`);
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const at = performance.now();
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line.trim()) continue;
-        try {
-          onEvent(JSON.parse(line) as WatchLine, at);
-        } catch (e) {
-          problems.push(`bad watch line: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      }
-    });
-    res.on('error', (e) => {
-      if (!closed) problems.push(`watch stream: ${e.message}`);
-    });
-  });
-  req.on('error', (e) => {
-    if (!closed) problems.push(`watch: ${e.message}`);
-  });
-  return () => {
-    closed = true;
-    req.destroy();
   };
 }
 
@@ -164,12 +129,12 @@ export const controllerDeployments: Scenario = {
 
     const podSeen = new Map<string, number>();
     const current = new Map<string, number>();
-    const closePods = watch(cluster.api.url, `/api/v1/namespaces/default/pods?watch=1&resourceVersion=${await listRV(h, '/api/v1/namespaces/default/pods')}`, (ev, at) => {
+    const closePods = rawWatch<WatchLine>(cluster.api.url, `/api/v1/namespaces/default/pods?watch=1&resourceVersion=${await listRV(h, '/api/v1/namespaces/default/pods')}`, (ev, at) => {
       const n = ev.object.metadata?.name;
       if (ev.type === 'ADDED' && n && !podSeen.has(n)) podSeen.set(n, at);
     }, problems);
     ctx.defer(closePods);
-    const closeDeps = watch(cluster.api.url, `/apis/apps/v1/namespaces/default/deployments?watch=1&resourceVersion=${await listRV(h, '/apis/apps/v1/namespaces/default/deployments')}`, (ev, at) => {
+    const closeDeps = rawWatch<WatchLine>(cluster.api.url, `/apis/apps/v1/namespaces/default/deployments?watch=1&resourceVersion=${await listRV(h, '/apis/apps/v1/namespaces/default/deployments')}`, (ev, at) => {
       const o = ev.object;
       const n = o.metadata?.name;
       if (!n) return;

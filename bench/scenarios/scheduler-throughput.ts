@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { metric, percentile, round } from '../metrics.js';
@@ -8,6 +7,7 @@ import { startBenchCluster } from '../support/cluster.js';
 import { ErrorTally } from '../support/error-tally.js';
 import type { HttpClient } from '../support/http-client.js';
 import { runPool, sleep } from '../support/pool.js';
+import { rawWatch } from '../support/watch-stream.js';
 import type { Scenario } from '../types.js';
 
 const NODES = 1000;
@@ -40,43 +40,12 @@ function podBody(name: string): string {
 function watchBindings(base: string, ns: string, rv: string): { boundAt: Map<string, number>; problems: string[]; close: () => void } {
   const boundAt = new Map<string, number>();
   const problems: string[] = [];
-  let closed = false;
-  const req = http.get(`${base}/api/v1/namespaces/${ns}/pods?watch=1&resourceVersion=${rv}`, { agent: false }, (res) => {
-    if (res.statusCode !== 200) problems.push(`watch: HTTP ${res.statusCode}`);
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const at = performance.now();
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line.trim()) continue;
-        try {
-          const ev = JSON.parse(line) as { object?: { metadata?: { name?: string }; spec?: { nodeName?: string } } };
-          const name = ev.object?.metadata?.name;
-          if (name && ev.object?.spec?.nodeName && !boundAt.has(name)) boundAt.set(name, at);
-        } catch (e) {
-          problems.push(`bad watch line: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      }
-    });
-    res.on('error', (e) => {
-      if (!closed) problems.push(`watch stream: ${e.message}`);
-    });
-  });
-  req.on('error', (e) => {
-    if (!closed) problems.push(`watch: ${e.message}`);
-  });
-  return {
-    boundAt,
-    problems,
-    close: () => {
-      closed = true;
-      req.destroy();
-    },
-  };
+  type PodEvent = { object?: { metadata?: { name?: string }; spec?: { nodeName?: string } } };
+  const close = rawWatch<PodEvent>(base, `/api/v1/namespaces/${ns}/pods?watch=1&resourceVersion=${rv}`, (ev, at) => {
+    const name = ev.object?.metadata?.name;
+    if (name && ev.object?.spec?.nodeName && !boundAt.has(name)) boundAt.set(name, at);
+  }, problems);
+  return { boundAt, problems, close };
 }
 
 async function listRV(httpc: HttpClient, ns: string): Promise<string> {

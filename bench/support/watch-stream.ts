@@ -69,3 +69,41 @@ function parseLine(line: string, at: number, events: ArrivedEvent[], problems: s
     problems.push(`bad JSON line (${e instanceof Error ? e.message : String(e)}): ${line.slice(0, 200)}`);
   }
 }
+
+/**
+ * A raw chunked watch on its own connection calling `onEvent(event, receivedAt)` for each line; a bad status,
+ * unparsable lines and stream errors go to `problems`. Returns close().
+ */
+export function rawWatch<T>(base: string, path: string, onEvent: (ev: T, at: number) => void, problems: string[]): () => void {
+  let closed = false;
+  const req = http.get(`${base}${path}`, { agent: false }, (res) => {
+    if (res.statusCode !== 200) problems.push(`watch ${path}: HTTP ${res.statusCode}`);
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const at = performance.now();
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line.trim()) continue;
+        try {
+          onEvent(JSON.parse(line) as T, at);
+        } catch (e) {
+          problems.push(`bad watch line: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    });
+    res.on('error', (e) => {
+      if (!closed) problems.push(`watch stream: ${e.message}`);
+    });
+  });
+  req.on('error', (e) => {
+    if (!closed) problems.push(`watch: ${e.message}`);
+  });
+  return () => {
+    closed = true;
+    req.destroy();
+  };
+}

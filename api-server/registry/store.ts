@@ -217,18 +217,16 @@ export class GenericStore {
     updateFn: UpdateFn,
   ): Promise<StoredObject> {
     const key = this.key(ns, name);
-    let cur = this.cachedVersion(key);
+    let cur: Versioned | undefined;
     let current = false;
-    if (!cur) {
+    const refresh = async (): Promise<void> => {
       cur = await this.deps.etcd.get(key);
       current = true;
-    }
+    };
+    cur = this.cachedVersion(key);
+    if (!cur) await refresh();
     for (let attempt = 0; attempt < 32; attempt++) {
       if (!cur) throw ApiError.notFound(this.gr, name);
-      const refresh = async (): Promise<void> => {
-        cur = await this.deps.etcd.get(key);
-        current = true;
-      };
       if (precondition !== undefined && precondition !== cur.obj.metadata.resourceVersion) {
         if (!current) {
           await refresh();

@@ -102,6 +102,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   const registry = createMetricsRegistry('api-server');
   const requests = new Counter({ name: 'apiserver_request_total', help: 'API requests by verb and code', labelNames: ['verb', 'code'], registers: [registry] });
+  // group commit (storage/txn-batcher.ts): writes per etcd transaction = ops / transactions
+  new Counter({
+    name: 'kubemu_etcd_write_ops_total',
+    help: 'Conditional writes (create, update, delete) sent to etcd',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(etcdStore.writeStats.ops);
+    },
+  });
+  new Counter({
+    name: 'kubemu_etcd_write_transactions_total',
+    help: 'etcd transactions those writes went in (several writes of one event-loop turn share one)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(etcdStore.writeStats.txns);
+    },
+  });
   const latency = new Histogram({
     name: 'apiserver_request_duration_seconds',
     help: 'API request latency',

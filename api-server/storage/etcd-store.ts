@@ -1,6 +1,7 @@
-import type { Etcd3, IKeyValue, ITxnResponse } from 'etcd3';
+import type { Etcd3, IKeyValue } from 'etcd3';
 import type { StoredObject } from '../../api/object.js';
 import { ApiError } from '../../api/errors.js';
+import { TxnBatcher } from './txn-batcher.js';
 
 /** An object read from etcd, with its resourceVersion (= etcd mod_revision) filled in. */
 export interface Versioned {
@@ -25,23 +26,23 @@ export interface RangeResult {
 /** Outcome of a compare-and-swap: the write's result, or the key's current state (undefined = gone). */
 export type CasResult<T> = { ok: true; value: T } | { ok: false; current: Versioned | undefined };
 
-function currentFrom(res: ITxnResponse): Versioned | undefined {
-  const kv = res.responses[0]?.response_range?.kvs[0];
-  return kv ? decodeKv(kv) : undefined;
-}
-
 export class EtcdStore {
-  constructor(readonly etcd: Etcd3) {}
+  private readonly batcher: TxnBatcher;
+
+  constructor(readonly etcd: Etcd3) {
+    this.batcher = new TxnBatcher((req) => etcd.kv.txn(req));
+  }
+
+  /** Conditional writes sent so far, and the etcd transactions they went in. */
+  get writeStats(): { ops: number; txns: number } {
+    return { ops: this.batcher.opsSent, txns: this.batcher.txnsSent };
+  }
 
   /** Transaction that succeeds only if the key does not exist. Returns the stored object or undefined on conflict. */
   async create(key: string, obj: StoredObject): Promise<Versioned | undefined> {
-    const value = encode(obj);
-    const res = await this.call(() =>
-      this.etcd.if(key, 'Create', '==', 0).then(this.etcd.put(key).value(value)).commit(),
-    );
-    if (!res.succeeded) return undefined;
-    const rev = Number(res.header.revision);
-    return { key, obj: withRv(obj, rev), rev };
+    const res = await this.call(() => this.batcher.submit({ kind: 'create', key, value: encode(obj) }));
+    if (!res.ok) return undefined;
+    return { key, obj: withRv(obj, res.rev), rev: res.rev };
   }
 
   async get(key: string): Promise<Versioned | undefined> {
@@ -93,21 +94,15 @@ export class EtcdStore {
    * on the current state without another round trip (as upstream's etcd3 store does).
    */
   async update(key: string, obj: StoredObject, expectedRev: number): Promise<CasResult<Versioned>> {
-    const value = encode(obj);
-    const res = await this.call(() =>
-      this.etcd.if(key, 'Mod', '==', expectedRev).then(this.etcd.put(key).value(value)).else(this.etcd.get(key)).commit(),
-    );
-    if (!res.succeeded) return { ok: false, current: currentFrom(res) };
-    const rev = Number(res.header.revision);
-    return { ok: true, value: { key, obj: withRv(obj, rev), rev } };
+    const res = await this.call(() => this.batcher.submit({ kind: 'update', key, value: encode(obj), expectedRev }));
+    if (!res.ok) return { ok: false, current: res.current && decodeKv(res.current) };
+    return { ok: true, value: { key, obj: withRv(obj, res.rev), rev: res.rev } };
   }
 
   /** Deletes if unchanged since expectedRev and returns the delete's revision; on conflict, the current state. */
   async delete(key: string, expectedRev: number): Promise<CasResult<number>> {
-    const res = await this.call(() =>
-      this.etcd.if(key, 'Mod', '==', expectedRev).then(this.etcd.delete().key(key)).else(this.etcd.get(key)).commit(),
-    );
-    return res.succeeded ? { ok: true, value: Number(res.header.revision) } : { ok: false, current: currentFrom(res) };
+    const res = await this.call(() => this.batcher.submit({ kind: 'delete', key, expectedRev }));
+    return res.ok ? { ok: true, value: res.rev } : { ok: false, current: res.current && decodeKv(res.current) };
   }
 
   async compact(rev: number): Promise<void> {
@@ -151,12 +146,12 @@ export function prefixEnd(prefix: string): string {
   return '\u0000';
 }
 
-export function encode(obj: StoredObject): string {
+export function encode(obj: StoredObject): Buffer {
   const rv = obj.metadata.resourceVersion;
-  if (rv === undefined) return JSON.stringify(obj);
+  if (rv === undefined) return Buffer.from(JSON.stringify(obj));
   const copy = { ...obj, metadata: { ...obj.metadata } };
   delete copy.metadata.resourceVersion;
-  return JSON.stringify(copy);
+  return Buffer.from(JSON.stringify(copy));
 }
 
 export function decodeKv(kv: IKeyValue): Versioned {

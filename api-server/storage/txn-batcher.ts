@@ -30,6 +30,8 @@ export interface TxnBatcherOptions {
   maxOps?: number;
   /** value bytes per Txn, well under etcd's 1.5 MiB request limit */
   maxBytes?: number;
+  /** Txns in flight at once; ops submitted meanwhile wait for one to finish and then go together */
+  maxInFlight?: number;
 }
 
 interface Pending {
@@ -42,8 +44,10 @@ interface Pending {
 export class TxnBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
+  private inFlight = 0;
   private readonly maxOps: number;
   private readonly maxBytes: number;
+  private readonly maxInFlight: number;
   /** ops sent / Txns sent, for /metrics */
   opsSent = 0;
   txnsSent = 0;
@@ -54,23 +58,35 @@ export class TxnBatcher {
   ) {
     this.maxOps = opts.maxOps ?? 64;
     this.maxBytes = opts.maxBytes ?? 1024 * 1024;
+    this.maxInFlight = opts.maxInFlight ?? 2;
   }
 
   submit(op: TxnOp): Promise<TxnOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, keyBuf: Buffer.from(op.key), resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Sends what is queued, as few Txns as the limits allow, while fewer than maxInFlight are out. */
   private flush(): void {
     this.scheduled = false;
-    const ops = this.queue;
-    this.queue = [];
-    for (const batch of this.split(ops)) void this.run(batch);
+    const batches = this.split(this.queue);
+    let sent = 0;
+    while (sent < batches.length && this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      void this.run(batches[sent++]).finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
+    }
+    this.queue = batches.slice(sent).flat();
   }
 
   /** Greedy packing: an op goes into the first batch without its key and with room left. */

@@ -14,7 +14,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiError, FieldError } from '../../api/errors.js';
 import { isRecord } from '../../api/object.js';
 import { apiVersionOf, parseApiVersion, type ResourceInfo } from '../../api/resources.js';
-import { strictJsonErrors, unknownFields } from '../../api/decode/strict.js';
+import { hasDuplicateKeys, strictJsonErrors, unknownFields } from '../../api/decode/strict.js';
 import { PROTOBUF_MEDIA_TYPE } from '../../api/protobuf/envelope.js';
 import { API_DEFINITIONS } from '../openapi/definitions.js';
 import { decodeObjectBody, mediaType } from './body.js';
@@ -61,8 +61,15 @@ export function decodeTypedBody(buf: Buffer, contentType: string | undefined, in
   if (kind !== info.kind || apiVersion !== apiVersionOf(info)) return body;
   const defs = API_DEFINITIONS.definitions;
   const isJson = mediaType(contentType) !== 'application/yaml';
-  const errors = directive === 'Ignore' ? [] : isJson ? strictJsonErrors(buf.toString('utf8'), type, defs) : unknownFields(body, type, defs, false);
-  unknownFields(body, type, defs, true);
+  const unknown = unknownFields(body, type, defs, true);
+  let errors: string[] = [];
+  if (directive !== 'Ignore' && !isJson) errors = unknown;
+  if (directive !== 'Ignore' && isJson) {
+    // the full strict scan (document order, duplicates) only when there is something to report
+    const text = buf.toString('utf8');
+    // (nothing was pruned from body when unknown is empty, so it is still the parse of text)
+    if (unknown.length > 0 || hasDuplicateKeys(text, body)) errors = strictJsonErrors(text, type, defs);
+  }
   if (errors.length === 0) return body;
   if (directive === 'Strict') {
     const version = parseApiVersion(apiVersion).version;

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Definitions } from '../patch/schema.js';
-import { strictJsonErrors, unknownFields } from './strict.js';
+import { hasDuplicateKeys, strictJsonErrors, unknownFields } from './strict.js';
 
 const DEFS: Definitions = {
   D: { fields: { kind: { type: 'string' }, metadata: { type: '#M' }, spec: { type: '#S' } } },
@@ -52,5 +52,20 @@ describe('unknown fields of decoded values', () => {
     assert.deepEqual(unknownFields(structuredClone(v), '#D', DEFS, false), ['unknown field "spec.foo"', 'unknown field "spec.containers[0].bar"', 'unknown field "top"']);
     unknownFields(v, '#D', DEFS, true);
     assert.deepEqual(v, { spec: { replicas: 1, containers: [{ name: 'a' }] }, metadata: { labels: { any: 'x' } } });
+  });
+});
+
+describe('hasDuplicateKeys (the cheap check before the full strict scan)', () => {
+  const dup = (text: string) => hasDuplicateKeys(text, JSON.parse(text));
+  test('no duplicates, including keys and colons inside strings and escaped quotes', () => {
+    assert.equal(dup('{"a":1,"b":{"a":"x:y","c":[{"a":1},{"a":2}]},"url":"http://h:1/\\"q\\":"}'), false);
+    assert.equal(dup('[]'), false);
+    assert.equal(dup('"just a string with \\"a\\": inside"'), false);
+    assert.equal(dup('{ "a" : 1 , "b"\n:\t{} }'), false);
+  });
+  test('a key given twice anywhere', () => {
+    assert.equal(dup('{"a":1,"a":2}'), true);
+    assert.equal(dup('{"spec":{"x":[{"n":1,"n":1}]}}'), true);
+    assert.equal(dup('{"m":{"k":"v"},"o":{"k" : "v", "k":"w"}}'), true);
   });
 });

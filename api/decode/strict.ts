@@ -142,44 +142,95 @@ export function strictJsonErrors(text: string, type: TypeExpr, defs: Definitions
   return errors.list;
 }
 
+/** Where a value sits, built into a path string only when an error needs it. */
+interface At {
+  parent: At | undefined;
+  key: string | number;
+}
+
+function pathOf(at: At | undefined): string {
+  if (!at) return '';
+  const parent = pathOf(at.parent);
+  return typeof at.key === 'number' ? `${parent}[${at.key}]` : childPath(parent, at.key);
+}
+
 /**
  * The unknown fields of a decoded value in its key order; with `prune` they are also deleted from the
  * value (as upstream's typed decoding drops them).
  */
 export function unknownFields(value: unknown, type: TypeExpr, defs: Definitions, prune: boolean): string[] {
-  type Item = { v: unknown; node: TypeNode; path: string } | { unknown: string };
+  type Item = { v: unknown; node: TypeNode; at: At | undefined } | { unknown: At };
   const errors = new ErrorList();
-  const stack: Item[] = [{ v: value, node: resolveType(defs, type), path: '' }];
+  const stack: Item[] = [{ v: value, node: resolveType(defs, type), at: undefined }];
   while (stack.length > 0) {
     const item = stack.pop()!;
     if ('unknown' in item) {
-      errors.add(unknownFieldError(item.unknown));
+      errors.add(unknownFieldError(pathOf(item.unknown)));
       continue;
     }
-    const { v, node, path } = item;
+    const { v, node, at } = item;
     if (typeof v !== 'object' || v === null) continue;
     const children: Item[] = [];
     if (Array.isArray(v)) {
       if (node.kind !== 'list') continue;
       const items = resolveType(defs, node.items);
-      v.forEach((el, i) => children.push({ v: el, node: items, path: `${path}[${i}]` }));
+      v.forEach((el, i) => children.push({ v: el, node: items, at: { parent: at, key: i } }));
     } else if (node.kind === 'struct') {
       const o = v as Record<string, unknown>;
       for (const key of Object.keys(o)) {
         const field = fieldOf(node.def, key);
         if (!field) {
-          children.push({ unknown: childPath(path, key) });
+          children.push({ unknown: { parent: at, key } });
           if (prune) delete o[key];
         } else {
-          children.push({ v: o[key], node: resolveType(defs, field.type), path: childPath(path, key) });
+          children.push({ v: o[key], node: resolveType(defs, field.type), at: { parent: at, key } });
         }
       }
     } else if (node.kind === 'map') {
       const o = v as Record<string, unknown>;
       const values = resolveType(defs, node.values);
-      for (const key of Object.keys(o)) children.push({ v: o[key], node: values, path: childPath(path, key) });
+      for (const key of Object.keys(o)) children.push({ v: o[key], node: values, at: { parent: at, key } });
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   return errors.list;
+}
+
+/**
+ * Whether a JSON text gives some object key twice, known cheaply: JSON.parse keeps one property per key, so
+ * the text has duplicates exactly when it holds more keys than `parsed` (its JSON.parse result) has.
+ */
+export function hasDuplicateKeys(text: string, parsed: unknown): boolean {
+  let inText = 0;
+  for (let pos = 0; pos < text.length; pos++) {
+    if (text.charCodeAt(pos) !== 0x22) continue;
+    // a string: find its closing quote, then see whether a ':' follows (a key)
+    for (pos++; pos < text.length; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 0x5c) pos++;
+      else if (c === 0x22) break;
+    }
+    let next = pos + 1;
+    while (next < text.length) {
+      const c = text.charCodeAt(next);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+      next++;
+    }
+    if (text.charCodeAt(next) === 0x3a) inText++;
+  }
+  let inValue = 0;
+  const stack: unknown[] = [parsed];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const el of v) stack.push(el);
+      continue;
+    }
+    for (const k of Object.keys(v)) {
+      inValue++;
+      stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+  return inText !== inValue;
 }

@@ -35,8 +35,25 @@ export type TypeNode =
 
 const ANY: TypeNode = { kind: 'any' };
 
+/** Resolved expressions per definitions table: TypeNodes are immutable, and every decode resolves the same few. */
+const resolved = new WeakMap<Definitions, Map<TypeExpr, TypeNode>>();
+
 /** Resolves one level of a type expression; unknown definitions resolve to `any`. */
 export function resolveType(defs: Definitions, expr: TypeExpr): TypeNode {
+  let cache = resolved.get(defs);
+  if (!cache) {
+    cache = new Map();
+    resolved.set(defs, cache);
+  }
+  let node = cache.get(expr);
+  if (!node) {
+    node = resolveUncached(defs, expr);
+    cache.set(expr, node);
+  }
+  return node;
+}
+
+function resolveUncached(defs: Definitions, expr: TypeExpr): TypeNode {
   if (expr.startsWith('[]')) return { kind: 'list', items: expr.slice(2) };
   if (expr.startsWith('map[') && expr.endsWith(']')) return { kind: 'map', values: expr.slice(4, -1) };
   if (expr.startsWith('#')) {

@@ -15,7 +15,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { realClock, type Clock, type TimerHandle } from '../common/clock.js';
 import { ApiError } from '../api/errors.js';
-import { deepCopy, type KubeObject } from '../api/object.js';
+import type { KubeObject } from '../api/object.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { RestClient } from './rest.js';
 import { Store } from './store.js';
@@ -385,7 +385,8 @@ export class Informer<T extends ObjectLike = KubeObject> {
   }
 
   private freeze(obj: T): T {
-    return deepFreeze(deepCopy(obj));
+    // objects come freshly decoded from list/watch responses and are not shared: freezing them is enough
+    return deepFreeze(obj);
   }
 
   private scheduleResync(): void {

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { ApiError, FieldError, isApiError } from '../../api/errors.js';
-import { isRecord, type StoredObject } from '../../api/object.js';
+import { deepCopy, isRecord, type StoredObject } from '../../api/object.js';
 import { strictJsonErrors, unknownFields } from '../../api/decode/strict.js';
 import { formatGoValue } from '../../api/patch/go-format.js';
 import { applyJsonPatch, applyMergePatch, patchTypeFromContentType, PATCH_CONTENT_TYPES, type PatchType } from '../../api/patch/json.js';
@@ -207,7 +207,8 @@ async function applyObject(w: WriteRequest, name: string, sub: Subresource, p: P
         return { code: 200, body };
       }
       const created = checked(serverSideApply(undefined, p.body, opts));
-      return { code: 201, body: await w.store.create(w.ns, created, w.write) };
+      // created may share parts with p.body, which a raced attempt applies again
+      return { code: 201, body: await w.store.create(w.ns, deepCopy(created), w.write) };
     } catch (e) {
       const raced = exists ? isApiError(e, 'NotFound') : isApiError(e, 'AlreadyExists');
       if (!raced || attempt >= 2 || sub !== '') throw e;

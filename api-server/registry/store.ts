@@ -155,6 +155,7 @@ export class GenericStore {
     return true;
   }
 
+  /** POST. Takes ownership of body (see decodeBody). */
   async create(ns: string | undefined, body: unknown, opts: WriteOptions): Promise<StoredObject> {
     const obj = this.decodeBody(body, ns);
     const meta = obj.metadata;
@@ -189,16 +190,6 @@ export class GenericStore {
       this.strategy.release(obj);
       throw e;
     }
-  }
-
-  /** PUT: replace the object (or its status) with body. */
-  async update(ns: string | undefined, name: string, body: unknown, sub: Subresource, opts: WriteOptions): Promise<StoredObject> {
-    const obj = this.decodeBody(body, ns);
-    if (obj.metadata.name !== name) {
-      throw ApiError.badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
-    }
-    const precondition = obj.metadata.resourceVersion || undefined;
-    return this.guaranteedUpdate(ns, name, sub, opts, precondition, () => deepCopy(obj));
   }
 
   /**
@@ -371,10 +362,13 @@ export class GenericStore {
     }
   }
 
-  /** Checks kind/apiVersion and namespace of a request body; returns a fresh object with metadata. */
+  /**
+   * Checks kind/apiVersion and namespace of a request body and returns it as a StoredObject with metadata.
+   * Takes ownership: the body is a freshly decoded object that the caller does not use afterwards.
+   */
   decodeBody(body: unknown, ns: string | undefined): StoredObject {
     if (!isRecord(body)) throw ApiError.badRequest('the body of the request must be a JSON object');
-    const obj = deepCopy(body) as StoredObject;
+    const obj = body as StoredObject;
     const av = apiVersionOf(this.info);
     if (obj.apiVersion !== undefined && obj.apiVersion !== av) {
       throw ApiError.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${av})`);

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { metric, percentile, round } from '../metrics.js';
-import { componentNodeArgs, freePort, readRssMiB } from '../support/api-process.js';
+import { componentNodeArgs, freePort, readCpuMs, readRssMiB } from '../support/api-process.js';
+import { docker } from '../../test/support/docker.js';
 import { startBenchCluster } from '../support/cluster.js';
 import { ErrorTally } from '../support/error-tally.js';
 import type { HttpClient } from '../support/http-client.js';
@@ -38,11 +40,13 @@ interface WatchLine {
   };
 }
 
-/** apiserver_request_total by verb+code from the api-server's /metrics. */
+/** apiserver_request_total by verb+code, and etcd write ops and transactions, from the api-server's /metrics. */
 async function requestCounts(h: HttpClient): Promise<Map<string, number>> {
   const text = (await h.request('GET', '/metrics')).body;
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
+    const etcdWrites = /^kubemu_etcd_write_(ops|transactions)_total\{/.exec(line);
+    if (etcdWrites) out.set(`etcd write ${etcdWrites[1]}`, Number(line.slice(line.lastIndexOf(' ') + 1)));
     if (!line.startsWith('apiserver_request_total{')) continue;
     const verb = /verb="([^"]+)"/.exec(line)?.[1] ?? '?';
     const code = /code="([^"]+)"/.exec(line)?.[1] ?? '?';
@@ -147,6 +151,14 @@ export const controllerDeployments: Scenario = {
     ctx.log.info({ deployments, replicas: REPLICAS }, 'creating Deployments');
     const createdAt = new Map<string, number>();
     const before = await requestCounts(h);
+    const etcdPid = Number((await docker(['inspect', '-f', '{{.State.Pid}}', cluster.etcd.container])).trim());
+    const cpuPids = { apiServer: cluster.api.pid, controllerManager: kcm.pid, etcd: etcdPid };
+    const cpuAt = async (): Promise<Record<string, number>> => {
+      const out: Record<string, number> = { bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 };
+      for (const [k, pid] of Object.entries(cpuPids)) out[k] = await readCpuMs(pid);
+      return out;
+    };
+    const cpu0 = await cpuAt();
     const t0 = performance.now();
     await runPool(deployments, CONCURRENCY, async (i) => {
       createdAt.set(`bench-${String(i).padStart(3, '0')}`, performance.now());
@@ -160,6 +172,13 @@ export const controllerDeployments: Scenario = {
     const tPods = podTimes.length ? Math.max(...podTimes) : performance.now();
     const depTimes = [...current.values()];
     const tStatus = depTimes.length ? Math.max(...depTimes) : performance.now();
+    const cpu1 = await cpuAt();
+    const tCpu = performance.now();
+    // CPU each process used from the first create until every status was current, per pod, and how busy the
+    // machine was: where the time goes when the target is missed
+    const cpuPerPodMs: Record<string, number> = {};
+    for (const k of Object.keys(cpu1)) cpuPerPodMs[k] = round((cpu1[k] - cpu0[k]) / Math.max(1, podSeen.size), 3);
+    const cpuBusy = Object.keys(cpu1).reduce((sum, k) => sum + cpu1[k] - cpu0[k], 0) / ((tCpu - t0) * os.availableParallelism());
     const podsPerSec = podSeen.size / ((tPods - t0) / 1000);
     const statusLatency = [...current].map(([name, at]) => at - (createdAt.get(name) ?? at));
     const rss = round(await readRssMiB(kcm.pid));
@@ -199,6 +218,10 @@ export const controllerDeployments: Scenario = {
         }),
         metric({ name: 'Deployment status current p50 (from its create)', unit: 'ms', value: percentile(statusLatency, 50) }),
         metric({ name: 'Deployment status current p99 (from its create)', unit: 'ms', value: percentile(statusLatency, 99) }),
+        metric({ name: 'api-server CPU per pod', unit: 'ms', value: cpuPerPodMs.apiServer }),
+        metric({ name: 'controller-manager CPU per pod', unit: 'ms', value: cpuPerPodMs.controllerManager }),
+        metric({ name: 'etcd CPU per pod', unit: 'ms', value: cpuPerPodMs.etcd }),
+        metric({ name: 'machine CPU busy (all processes above + this client)', unit: '%', value: 100 * cpuBusy }),
       ],
       details: {
         deployments,
@@ -208,6 +231,7 @@ export const controllerDeployments: Scenario = {
         podsSeen: podSeen.size,
         deploymentsCurrent: current.size,
         controllerManagerRssMiB: rss,
+        cpuPerPodMs,
         apiRequestsUntilStatusCurrent: requests,
         errors: errors.summary(),
         watchProblems: problems.slice(-10),

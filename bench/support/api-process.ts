@@ -140,3 +140,11 @@ export async function readRssMiB(pid: number): Promise<number> {
 export function componentNodeArgs(): string[] {
   return (process.env.KUBEMU_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
+
+/** CPU time (user + system, all threads) a process has used so far, in ms, from /proc/<pid>/stat (USER_HZ = 100). */
+export async function readCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[11] = utime, fields[12] = stime (stat fields 14 and 15)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -47,9 +47,30 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep copy of a JSON value (objects from caches must never be mutated). */
+/**
+ * Deep copy of a JSON value (objects from caches must never be mutated). A plain recursive copy: an order of
+ * magnitude cheaper than structuredClone for API objects (every write and every sync makes some), and it copies
+ * deeper nesting than structuredClone does before the stack runs out.
+ */
 export function deepCopy<T>(v: T): T {
-  return structuredClone(v);
+  return copyJson(v) as T;
+}
+
+function copyJson(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = copyJson((v as Record<string, unknown>)[k]);
+    // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
 }
 
 export function namespacedName(obj: KubeObject): string {

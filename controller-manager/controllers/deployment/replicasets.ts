@@ -1,7 +1,6 @@
 /** Finding, ordering and counting a Deployment's ReplicaSets (deployment/util, controller_utils.go). */
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { deepCopy } from '../../../api/object.js';
 import { deepEqual } from '../../../api/validation/util.js';
 import { desiredReplicasAnnotation, POD_TEMPLATE_HASH_LABEL, revisionOf } from './annotations.js';
 import { replicasOf, specReplicas } from './fenceposts.js';
@@ -60,9 +59,11 @@ function semantic(v: unknown): unknown {
 }
 
 function normalizedTemplate(t: PodTemplateSpec | undefined): unknown {
-  const c = deepCopy(t ?? {}) as { metadata?: { labels?: Record<string, string> } };
-  if (c.metadata?.labels) delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-  return semantic(c);
+  const labels = t?.metadata?.labels;
+  if (!labels || !(POD_TEMPLATE_HASH_LABEL in labels)) return semantic(t ?? {});
+  // shallow copies down to the labels, without the hash label; semantic() builds a fresh value anyway
+  const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...rest } = labels;
+  return semantic({ ...t, metadata: { ...t.metadata, labels: rest } });
 }
 
 /**

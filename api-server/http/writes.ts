@@ -28,8 +28,9 @@ export interface WriteRequest {
 export function managerOf(w: Pick<WriteRequest, 'req' | 'query'>): string {
   const m = w.query.get('fieldManager');
   if (m) return m;
-  const ua = w.req.headers['user-agent'] ?? '';
-  return [...ua.split('/')[0]].filter((c) => !/\p{C}/u.test(c)).join('').slice(0, 128);
+  const name = (w.req.headers['user-agent'] ?? '').split('/')[0];
+  const printable = /\p{C}/u.test(name) ? [...name].filter((c) => !/\p{C}/u.test(c)).join('') : name;
+  return printable.slice(0, 128);
 }
 
 /**

@@ -2,6 +2,7 @@
  * The garbage collector (pkg/controller/garbagecollector): watches every served resource but Events, and deletes
  * objects whose owners are gone, honouring Background, Foreground and Orphan propagation.
  */
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { KubeObject } from '../../../api/object.js';
 import type { ResourceInfo } from '../../../api/resources.js';
 import { runController } from '../../../client/controller-runner.js';
@@ -28,6 +29,12 @@ export function newGarbageCollector(ctx: ControllerContext): Controller {
   const enqueue = (r: ResourceInfo, obj: KubeObject): void => queue.add(itemKey(r, obj));
   const deps: GcDeps = { rest: ctx.rest, graph, absent: new AbsentOwnerCache(), log: ctx.log, enqueue };
 
+  /** An owner in the graph, or of a kind the collector does not watch (such references are never acted on). */
+  const ownerKnown = (ref: OwnerReference): boolean => {
+    const r = graph.resourceOf(ref);
+    return !r || graph.byUid(r, ref.uid) !== undefined;
+  };
+
   /** Owners of `obj` that wait for their dependents: one fewer dependent may let them go. */
   const enqueueWaitingOwners = (obj: KubeObject): void => {
     for (const ref of obj.metadata?.ownerReferences ?? []) {
@@ -40,7 +47,9 @@ export function newGarbageCollector(ctx: ControllerContext): Controller {
   for (const r of graph.resources) {
     graph.informer(r).addEventHandler({
       onAdd: (obj) => {
-        if ((obj.metadata?.ownerReferences ?? []).length > 0 || gcFinalizerPending(obj)) enqueue(r, obj);
+        // as upstream's graph builder: a new dependent needs a decision only when one of its owners is not known
+        // (yet, or any more); one whose owners are all in the graph is left alone
+        if (gcFinalizerPending(obj) || (obj.metadata?.ownerReferences ?? []).some((ref) => !ownerKnown(ref))) enqueue(r, obj);
       },
       onUpdate: (old, cur) => {
         if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;

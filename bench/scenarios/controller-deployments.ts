@@ -62,6 +62,8 @@ async function listRV(h: HttpClient, path: string): Promise<string> {
 
 interface KcmProcess {
   pid: number;
+  /** controller_sync_total by controller and result, from its /metrics */
+  syncCounts(): Promise<Record<string, number>>;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -97,6 +99,17 @@ async function startKcmProcess(apiUrl: string, h: HttpClient): Promise<KcmProces
   }
   return {
     pid: child.pid ?? 0,
+    syncCounts: async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      const out: Record<string, number> = {};
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('controller_sync_total{')) continue;
+        const c = /controller="([^"]+)"/.exec(line)?.[1] ?? '?';
+        const r = /result="([^"]+)"/.exec(line)?.[1] ?? '?';
+        out[`${c} ${r}`] = Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return out;
+    },
     logs,
     stop: async () => {
       if (child.exitCode !== null) return;
@@ -182,6 +195,7 @@ export const controllerDeployments: Scenario = {
     const podsPerSec = podSeen.size / ((tPods - t0) / 1000);
     const statusLatency = [...current].map(([name, at]) => at - (createdAt.get(name) ?? at));
     const rss = round(await readRssMiB(kcm.pid));
+    const syncs = await kcm.syncCounts();
     const afterCounts = await requestCounts(h);
     const requests: Record<string, number> = {};
     for (const [k, v] of afterCounts) if (v - (before.get(k) ?? 0) > 0) requests[k] = v - (before.get(k) ?? 0);
@@ -232,6 +246,7 @@ export const controllerDeployments: Scenario = {
         deploymentsCurrent: current.size,
         controllerManagerRssMiB: rss,
         cpuPerPodMs,
+        controllerSyncs: syncs,
         apiRequestsUntilStatusCurrent: requests,
         errors: errors.summary(),
         watchProblems: problems.slice(-10),

@@ -12,7 +12,7 @@ import { objectKey } from '../../../client/types.js';
 import { WorkQueue } from '../../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../context.js';
 import { requeueOnConflict } from '../util/errors.js';
-import { CONTROLLER_UID_INDEX, controllerUidIndex, getControllerOf } from '../util/owner.js';
+import { CONTROLLER_UID_INDEX, CONTROLLER_UID_OR_ORPHAN_INDEX, controllerUidIndex, controllerUidOrOrphanIndex, getControllerOf } from '../util/owner.js';
 import { PodControl, PODS } from '../util/pod-control.js';
 import { isPodReady, podKey } from '../util/pods.js';
 import { tryLabelSelector } from '../util/selectors.js';
@@ -27,6 +27,7 @@ export function newReplicaSetController(ctx: ControllerContext): Controller {
   const rsLister: Lister<ReplicaSet> = ctx.informers.lister<ReplicaSet>(REPLICASETS);
   const podLister: Lister<Pod> = ctx.informers.lister<Pod>(PODS);
   ctx.informers.ensureIndex<ReplicaSet>(REPLICASETS, CONTROLLER_UID_INDEX, controllerUidIndex);
+  ctx.informers.ensureIndex<Pod>(PODS, CONTROLLER_UID_OR_ORPHAN_INDEX, controllerUidOrOrphanIndex);
   const expectations = new ControllerExpectations(ctx.clock);
   const deps: ReplicaSetSyncDeps = {
     rest: ctx.rest,

@@ -9,7 +9,7 @@ import type { Clock } from '../../../common/clock.js';
 import type { Logger } from '../../../common/logger.js';
 import { claimObjects, withOwner, withoutOwner } from '../util/controller-ref.js';
 import { typed } from '../util/kinds.js';
-import { CONTROLLER_UID_INDEX, getControllerOf, newControllerRef } from '../util/owner.js';
+import { CONTROLLER_UID_INDEX, CONTROLLER_UID_OR_ORPHAN_INDEX, getControllerOf, newControllerRef } from '../util/owner.js';
 import { patchOwnerReferences } from '../util/owner-patch.js';
 import { PODS, type PodControl } from '../util/pod-control.js';
 import { isPodActive, podKey } from '../util/pods.js';
@@ -52,8 +52,10 @@ export async function syncReplicaSet(d: ReplicaSetSyncDeps, key: string): Promis
     return;
   }
   const ns = namespace ?? '';
-  const active = d.podLister.listNamespace(ns).filter(isPodActive);
   const uid = rs.metadata?.uid ?? '';
+  // its own pods and the orphans (getRSPods), not every pod of the namespace
+  const candidates = [...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, uid), ...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, '')];
+  const active = candidates.filter((p) => (p.metadata?.namespace ?? '') === ns && isPodActive(p));
   const { claimed, errors } = await claimObjects(active, {
     controller: { uid, namespace: ns, deleting: !!rs.metadata?.deletionTimestamp },
     matches: (p) => selector.matches(p.metadata?.labels ?? {}),

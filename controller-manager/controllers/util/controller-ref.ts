@@ -29,6 +29,14 @@ export async function claimObjects<T extends ObjectLike>(objs: readonly T[], o: 
   const errors: unknown[] = [];
   let adoptChecked: Promise<void> | undefined;
   for (const obj of objs) {
+    // the usual cases decided without a microtask each: someone else's, ours and still selected, an orphan not selected
+    const ref = getControllerOf(obj);
+    if (ref && ref.uid !== o.controller.uid) continue;
+    if (ref && o.matches(obj)) {
+      claimed.push(obj);
+      continue;
+    }
+    if (!ref && (o.controller.deleting || !o.matches(obj))) continue;
     try {
       if (await claimOne(obj, o, () => (adoptChecked ??= o.canAdopt()))) claimed.push(obj);
     } catch (e) {

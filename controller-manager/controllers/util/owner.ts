@@ -24,3 +24,12 @@ export function controllerUidIndex(obj: ObjectLike): string[] {
   const ref = getControllerOf(obj);
   return ref?.uid ? [ref.uid] : [];
 }
+
+/**
+ * Upstream's pod controllerUIDIndex (replicaset getRSPods): pods filed under their controller's uid, orphans
+ * under ''. A controller's candidates are its own pods plus the orphans, not every pod of the namespace.
+ */
+export const CONTROLLER_UID_OR_ORPHAN_INDEX = 'controllerUidOrOrphan';
+export function controllerUidOrOrphanIndex(obj: ObjectLike): string[] {
+  return [getControllerOf(obj)?.uid ?? ''];
+}

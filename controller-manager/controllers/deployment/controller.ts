@@ -14,7 +14,7 @@ import { WorkQueue } from '../../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../context.js';
 import { claimObjects, withOwner, withoutOwner } from '../util/controller-ref.js';
 import { requeueOnConflict } from '../util/errors.js';
-import { getControllerOf, newControllerRef } from '../util/owner.js';
+import { CONTROLLER_UID_OR_ORPHAN_INDEX, controllerUidOrOrphanIndex, getControllerOf, newControllerRef } from '../util/owner.js';
 import { patchOwnerReferences } from '../util/owner-patch.js';
 import { PODS } from '../util/pod-control.js';
 import { tryLabelSelector } from '../util/selectors.js';
@@ -32,6 +32,7 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
   const dLister: Lister<Deployment> = ctx.informers.lister<Deployment>(DEPLOYMENTS);
   const rsLister: Lister<ReplicaSet> = ctx.informers.lister<ReplicaSet>(REPLICASETS);
   const podLister: Lister<Pod> = ctx.informers.lister<Pod>(PODS);
+  ctx.informers.ensureIndex<Pod>(PODS, CONTROLLER_UID_OR_ORPHAN_INDEX, controllerUidOrOrphanIndex);
   const s = new DeploymentSync({
     rest: ctx.rest,
     rsLister,
@@ -129,10 +130,13 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
     for (const rs of rsList) map.set(rs.metadata?.uid ?? '', []);
     const sel = tryLabelSelector(d.spec?.selector);
     if (!sel) return map;
-    for (const pod of podLister.listNamespace(d.metadata?.namespace ?? '', sel)) {
-      const ref = getControllerOf(pod);
-      const list = ref && map.get(ref.uid);
-      if (list) list.push(pod);
+    // the pods each ReplicaSet controls (an index lookup), of those the ones the selector matches
+    const ns = d.metadata?.namespace ?? '';
+    for (const [uid, list] of map) {
+      if (uid === '') continue;
+      for (const pod of podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, uid)) {
+        if ((pod.metadata?.namespace ?? '') === ns && sel.matches(pod.metadata?.labels ?? {})) list.push(pod);
+      }
     }
     return map;
   };

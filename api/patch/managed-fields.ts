@@ -62,7 +62,18 @@ export class FieldSet {
 }
 
 function elementRank(e: string): number {
-  return { f: 0, k: 1, v: 2, i: 3 }[e[0]] ?? 4;
+  switch (e.charCodeAt(0)) {
+    case 0x66: // f
+      return 0;
+    case 0x6b: // k
+      return 1;
+    case 0x76: // v
+      return 2;
+    case 0x69: // i
+      return 3;
+    default:
+      return 4;
+  }
 }
 
 function compareElements(a: string, b: string): number {
@@ -297,20 +308,27 @@ export function toFieldsV1(set: FieldSet): Obj {
   const root: Trie = { member: false, children: new Map() };
   for (const p of set.paths) {
     let node = root;
-    for (const el of FieldSet.elements(p)) {
+    // walk the elements without splitting the path into an array
+    for (let start = 0; p !== '' && start <= p.length; ) {
+      const end = p.indexOf(SEP, start);
+      const el = p.slice(start, end < 0 ? p.length : end);
       let next = node.children.get(el);
       if (!next) {
         next = { member: false, children: new Map() };
         node.children.set(el, next);
       }
       node = next;
+      if (end < 0) break;
+      start = end + 1;
     }
     node.member = true;
   }
   const encode = (node: Trie): Obj => {
     const out: Obj = {};
     if (node.member && node.children.size > 0) out['.'] = {};
-    for (const el of [...node.children.keys()].sort(compareElements)) out[el] = encode(node.children.get(el)!);
+    const keys = [...node.children.keys()];
+    if (keys.length > 1) keys.sort(compareElements);
+    for (const el of keys) out[el] = encode(node.children.get(el)!);
     return out;
   };
   return encode(root);

@@ -100,7 +100,7 @@ export class Cacher {
       .watch()
       .inRange({ start: '\u0000', end: '\u0000' })
       .startRevision(String(startRev))
-      .withPreviousKV()
+      // no prev_kv: each WatchCache keeps the previous object itself, so etcd need not send every value twice
       .create();
     if (this.stopped) {
       await w.cancel();

@@ -39,8 +39,10 @@ export interface WatchLimits {
  * A client that cannot keep up is disconnected instead of growing memory or stalling others.
  */
 export class ClientWatch implements CacheListener {
-  private pending: string[] = [];
+  private pending: { text: string; rev: number | undefined }[] = [];
   private blocked = false;
+  /** revision of the last event handed to the sink */
+  private sentRev: number | undefined;
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
   private lastRev = 0;
@@ -101,14 +103,14 @@ export class ClientWatch implements CacheListener {
     const prev = ev.prev !== undefined && this.passes(ev.prev);
     this.lastRev = ev.rev;
     if (ev.type === 'DELETED') {
-      if (prev) this.enqueue('DELETED', ev.obj);
+      if (prev) this.enqueue('DELETED', ev.obj, ev.rev);
     } else if (cur && prev) {
-      this.enqueue('MODIFIED', ev.obj);
+      this.enqueue('MODIFIED', ev.obj, ev.rev);
     } else if (cur) {
-      this.enqueue('ADDED', ev.obj);
+      this.enqueue('ADDED', ev.obj, ev.rev);
     } else if (prev) {
       const last: StoredObject = { ...ev.prev!, metadata: { ...ev.prev!.metadata, resourceVersion: String(ev.rev) } };
-      this.enqueue('DELETED', last);
+      this.enqueue('DELETED', last, ev.rev);
     }
   }
 
@@ -128,8 +130,8 @@ export class ClientWatch implements CacheListener {
     this.enqueueRaw(JSON.stringify({ type: 'BOOKMARK', object: obj }));
   }
 
-  private enqueue(type: WatchEventType, obj: StoredObject): void {
-    this.enqueueRaw(`{"type":"${type}","object":${this.encodeObject ? this.encoded(obj) : serialize(this.store, obj)}}`);
+  private enqueue(type: WatchEventType, obj: StoredObject, rev?: number): void {
+    this.enqueueRaw(`{"type":"${type}","object":${this.encodeObject ? this.encoded(obj) : serialize(this.store, obj)}}`, rev);
   }
 
   private encoded(obj: StoredObject): string {
@@ -141,24 +143,40 @@ export class ClientWatch implements CacheListener {
     }
   }
 
-  private enqueueRaw(text: string): void {
+  /**
+   * Writes an event, or queues it while the client is backed up. Events of one revision (writes the api-server
+   * committed together share it) are never split between the sink and the queue: a client resumes from the last
+   * resourceVersion it saw, so a watch closed with part of a revision unsent would lose the rest of it.
+   */
+  private enqueueRaw(text: string, rev?: number): void {
     if (this.closed) return;
-    if (this.blocked) {
-      this.pending.push(text);
+    if (this.blocked && !this.continuesSentRevision(rev)) {
+      this.pending.push({ text, rev });
       if (this.pending.length > this.limits.maxPendingEvents) {
         this.log.warn({ pending: this.pending.length, resource: this.store.info.resource }, 'watch client too slow; closing its watch');
         this.close();
       }
       return;
     }
+    this.send(text, rev);
+  }
+
+  private continuesSentRevision(rev: number | undefined): boolean {
+    return rev !== undefined && rev === this.sentRev && this.pending.length === 0;
+  }
+
+  private send(text: string, rev: number | undefined): void {
+    this.sentRev = rev;
     if (!this.sink.write(text)) this.blocked = true;
   }
 
   private flush(): void {
     this.blocked = false;
-    while (!this.closed && !this.blocked && this.pending.length > 0) {
-      const next = this.pending.shift()!;
-      if (!this.sink.write(next)) this.blocked = true;
+    while (!this.closed && this.pending.length > 0) {
+      const next = this.pending[0];
+      if (this.blocked && !(next.rev !== undefined && next.rev === this.sentRev)) break;
+      this.pending.shift();
+      this.send(next.text, next.rev);
     }
   }
 

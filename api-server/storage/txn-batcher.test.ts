@@ -125,6 +125,15 @@ describe('TxnBatcher', () => {
     assert.equal(kv.data.has('b'), false);
   });
 
+  test('an error of etcd itself is every op\'s error, without a retry per op', async () => {
+    const kv = new FakeKv();
+    kv.failNext = new Error('14 UNAVAILABLE: No connection established');
+    const b = new TxnBatcher(kv.txn);
+    const results = await Promise.allSettled([b.submit({ kind: 'create', key: 'a', value: v('1') }), b.submit({ kind: 'create', key: 'b', value: v('2') })]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal(kv.requests.length, 1);
+  });
+
   test('a lone op that errors rejects with that error', async () => {
     const kv = new FakeKv();
     kv.failNext = new Error('unavailable');

@@ -9,8 +9,8 @@
  * is the key's current state". Writes committed together share revision R (etcd's revision is per transaction),
  * so every key appears at most once per batch; the watch delivers them in one response and the cacher fans them
  * out in one turn. A failed batch is resolved from its reads: ops whose compare did not hold fail with the current
- * state, the rest are sent again. A batch that errors (etcd down, request too large) is retried op by op, so each
- * op gets its own error.
+ * state, the rest are sent again. A batch etcd refuses for its content (request too large) is retried op by op, so
+ * only the op at fault gets the error; any other error (etcd unavailable, deadline) is every op's.
  */
 import type { ICompare, IKeyValue, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
 
@@ -30,8 +30,6 @@ export interface TxnBatcherOptions {
   maxOps?: number;
   /** value bytes per Txn, well under etcd's 1.5 MiB request limit */
   maxBytes?: number;
-  /** Txns in flight at once; ops submitted meanwhile wait for one to finish and then go together */
-  maxInFlight?: number;
 }
 
 interface Pending {
@@ -44,10 +42,8 @@ interface Pending {
 export class TxnBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
-  private inFlight = 0;
   private readonly maxOps: number;
   private readonly maxBytes: number;
-  private readonly maxInFlight: number;
   /** ops sent / Txns sent, for /metrics */
   opsSent = 0;
   txnsSent = 0;
@@ -58,35 +54,27 @@ export class TxnBatcher {
   ) {
     this.maxOps = opts.maxOps ?? 64;
     this.maxBytes = opts.maxBytes ?? 1024 * 1024;
-    this.maxInFlight = opts.maxInFlight ?? 2;
   }
 
   submit(op: TxnOp): Promise<TxnOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, keyBuf: Buffer.from(op.key), resolve, reject });
-      this.schedule();
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  /** Sends what is queued, as few Txns as the limits allow, while fewer than maxInFlight are out. */
+  /**
+   * Sends what this turn queued, in as few Txns as the limits allow, at once: no op waits for another Txn to
+   * finish, so a slow or unreachable etcd costs each write one deadline, as a lone write would.
+   */
   private flush(): void {
     this.scheduled = false;
-    const batches = this.split(this.queue);
-    let sent = 0;
-    while (sent < batches.length && this.inFlight < this.maxInFlight) {
-      this.inFlight++;
-      void this.run(batches[sent++]).finally(() => {
-        this.inFlight--;
-        this.schedule();
-      });
-    }
-    this.queue = batches.slice(sent).flat();
+    const ops = this.queue;
+    this.queue = [];
+    for (const batch of this.split(ops)) void this.run(batch);
   }
 
   /** Greedy packing: an op goes into the first batch without its key and with room left. */
@@ -113,8 +101,10 @@ export class TxnBatcher {
       this.opsSent += batch.length;
       res = await this.txn(request(batch));
     } catch (e) {
-      if (batch.length === 1) batch[0].reject(e);
-      else for (const p of batch) void this.run([p]);
+      // an error one op may have caused (its size) is found by sending the ops alone; anything else (etcd
+      // unavailable, deadline) is every op's error, and retrying would only double the wait
+      if (batch.length > 1 && causedByAnOp(e)) for (const p of batch) void this.run([p]);
+      else for (const p of batch) p.reject(e);
       return;
     }
     if (res.succeeded) {
@@ -153,6 +143,11 @@ function request(batch: Pending[]): ITxnRequest {
     failure.push({ request_range: { key } });
   }
   return { compare, success, failure };
+}
+
+/** etcd's refusals of a request for what it contains rather than for etcd's state */
+function causedByAnOp(e: unknown): boolean {
+  return /request is too large|too many operations|duplicate key/i.test(e instanceof Error ? e.message : String(e));
 }
 
 /** Whether an op's compare holds against the key's state read in the failed Txn. */

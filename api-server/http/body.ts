@@ -13,18 +13,44 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     req.resume();
     throw ApiError.tooLarge(limit);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > limit) {
-      req.resume();
-      throw ApiError.tooLarge(limit);
-    }
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+  // 'data' events rather than an async iterator: one less stream wrapper and promise per chunk on every write
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (b: Buffer): void => {
+      size += b.length;
+      if (size > limit) {
+        done();
+        req.resume();
+        reject(ApiError.tooLarge(limit));
+        return;
+      }
+      chunks.push(b);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    };
+    const onError = (e: Error): void => {
+      done();
+      reject(e);
+    };
+    const onClose = (): void => {
+      if (req.complete) return;
+      done();
+      reject(new Error('the request was aborted before its body was read'));
+    };
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 export function mediaType(contentType: string | undefined): string {

@@ -67,6 +67,8 @@ export async function replaceObject(w: WriteRequest, name: string, sub: Subresou
   const precondition = obj.metadata.resourceVersion || undefined;
   return w.store.guaranteedUpdate(w.ns, name, sub, w.write, precondition, (cur) => {
     const next = deepCopy(obj);
+    // subresource writes are not recorded in managedFields (see trackUpdate): no served copy to compute on
+    if (sub !== '') return next;
     // ownership is computed on the served version of both objects
     const external = w.store.externalize(deepCopy(obj));
     trackUpdate(w, w.store.externalize(cur), external, sub);

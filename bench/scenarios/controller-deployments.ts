@@ -7,6 +7,7 @@ import { componentNodeArgs, freePort, readCpuMs, readRssMiB } from '../support/a
 import { docker } from '../../test/support/docker.js';
 import { startBenchCluster } from '../support/cluster.js';
 import { ErrorTally } from '../support/error-tally.js';
+import { referenceWorkMicros } from '../support/reference-work.js';
 import type { HttpClient } from '../support/http-client.js';
 import { runPool, sleep } from '../support/pool.js';
 import { rawWatch } from '../support/watch-stream.js';
@@ -171,6 +172,7 @@ export const controllerDeployments: Scenario = {
       for (const [k, pid] of Object.entries(cpuPids)) out[k] = await readCpuMs(pid);
       return out;
     };
+    const referenceBefore = referenceWorkMicros();
     const cpu0 = await cpuAt();
     const t0 = performance.now();
     await runPool(deployments, CONCURRENCY, async (i) => {
@@ -211,6 +213,7 @@ export const controllerDeployments: Scenario = {
       if (r.status !== 201) errors.http('POST pod', r.status, r.body);
     });
     const rawPerSec = total / ((performance.now() - b0) / 1000);
+    const referenceAfter = referenceWorkMicros();
 
     return {
       metrics: [
@@ -236,6 +239,12 @@ export const controllerDeployments: Scenario = {
         metric({ name: 'controller-manager CPU per pod', unit: 'ms', value: cpuPerPodMs.controllerManager }),
         metric({ name: 'etcd CPU per pod', unit: 'ms', value: cpuPerPodMs.etcd }),
         metric({ name: 'machine CPU busy (all processes above + this client)', unit: '%', value: 100 * cpuBusy }),
+        metric({
+          name: 'machine speed: fixed reference work (lower = faster)',
+          unit: 'µs',
+          value: (referenceBefore + referenceAfter) / 2,
+          note: `before ${round(referenceBefore, 2)} µs, after ${round(referenceAfter, 2)} µs; this machine's speed changes over minutes, so compare runs at similar values`,
+        }),
       ],
       details: {
         deployments,

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +11,7 @@ import { max, metric, percentile, round } from '../metrics.js';
 import { componentNodeArgs, readRssMiB } from '../support/api-process.js';
 import { startBenchCluster } from '../support/cluster.js';
 import { sleep } from '../support/pool.js';
+import { rawWatch } from '../support/watch-stream.js';
 import type { Scenario } from '../types.js';
 
 const KUBELET_MAIN = fileURLToPath(new URL('../../kubelet/main.js', import.meta.url));
@@ -95,27 +95,14 @@ async function waitNodesReady(base: string, kubelets: KubeletProcess[]): Promise
 function watchRunning(base: string): { running(name: string): Promise<number>; close(): void } {
   const seen = new Map<string, number>();
   const waiters = new Map<string, (at: number) => void>();
-  const req = http.get(`${base}/api/v1/namespaces/default/pods?watch=1`, { agent: false }, (res) => {
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const at = performance.now();
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line.trim()) continue;
-        const ev = JSON.parse(line) as { object?: { metadata?: { name?: string }; status?: { phase?: string } } };
-        const name = ev.object?.metadata?.name ?? '';
-        if (ev.object?.status?.phase === 'Running' && !seen.has(name)) {
-          seen.set(name, at);
-          waiters.get(name)?.(at);
-        }
-      }
-    });
-  });
-  req.on('error', () => undefined);
+  type PodEvent = { object?: { metadata?: { name?: string }; status?: { phase?: string } } };
+  const close = rawWatch<PodEvent>(base, '/api/v1/namespaces/default/pods?watch=1', (ev, at) => {
+    const name = ev.object?.metadata?.name ?? '';
+    if (ev.object?.status?.phase === 'Running' && !seen.has(name)) {
+      seen.set(name, at);
+      waiters.get(name)?.(at);
+    }
+  }, []);
   return {
     running: (name) =>
       new Promise<number>((resolve, reject) => {
@@ -127,7 +114,7 @@ function watchRunning(base: string): { running(name: string): Promise<number>; c
           resolve(t);
         });
       }),
-    close: () => req.destroy(),
+    close,
   };
 }
 

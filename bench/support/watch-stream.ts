@@ -33,18 +33,7 @@ export function openWatchStream(base: string, path: string, timeoutMs = 10_000):
         res.on('end', () => reject(new Error(`watch ${path}: HTTP ${res.statusCode}: ${body.slice(0, 300)}`)));
         return;
       }
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const at = performance.now();
-        buf += chunk;
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (line.trim()) parseLine(line, at, events, problems);
-        }
-      });
+      onLines(res, (line, at) => parseLine(line, at, events, problems));
       res.on('error', (e) => problems.push(`stream error: ${e.message}`));
       resolve({ events, problems, close: () => req.destroy() });
     });
@@ -53,6 +42,22 @@ export function openWatchStream(base: string, path: string, timeoutMs = 10_000):
       clearTimeout(timer);
       reject(e);
     });
+  });
+}
+
+/** Calls onLine(line, receivedAt) for each non-blank line of a chunked response, across chunk boundaries. */
+function onLines(res: http.IncomingMessage, onLine: (line: string, at: number) => void): void {
+  let buf = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    const at = performance.now();
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.trim()) onLine(line, at);
+    }
   });
 }
 
@@ -78,21 +83,11 @@ export function rawWatch<T>(base: string, path: string, onEvent: (ev: T, at: num
   let closed = false;
   const req = http.get(`${base}${path}`, { agent: false }, (res) => {
     if (res.statusCode !== 200) problems.push(`watch ${path}: HTTP ${res.statusCode}`);
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const at = performance.now();
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line.trim()) continue;
-        try {
-          onEvent(JSON.parse(line) as T, at);
-        } catch (e) {
-          problems.push(`bad watch line: ${e instanceof Error ? e.message : String(e)}`);
-        }
+    onLines(res, (line, at) => {
+      try {
+        onEvent(JSON.parse(line) as T, at);
+      } catch (e) {
+        problems.push(`bad watch line: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
     res.on('error', (e) => {

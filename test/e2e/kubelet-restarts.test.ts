@@ -72,8 +72,12 @@ describe('kubelet: restarts, probes and adoption', () => {
     assert.equal(p.status?.phase, 'Running');
     const evs = await events(env, 'crasher');
     assert.ok(evs.some((e) => e.reason === 'BackOff' && /^Back-off restarting failed container app in pod crasher_default\(/.test(e.message ?? '')));
-    const r = await k.run(['get', 'pod', 'crasher']);
-    assert.match(r.stdout, /crasher\s+0\/1\s+(CrashLoopBackOff|Error|Completed)\s+[3-9]/);
+    // between a restart and the next exit the container briefly runs (1/1 Running), so poll kubectl's row
+    let row = '';
+    await waitFor('kubectl to show the crash loop', async () => {
+      row = (await k.run(['get', 'pod', 'crasher'])).stdout;
+      return /crasher\s+0\/1\s+(CrashLoopBackOff|Error|Completed)\s+[3-9]/.test(row);
+    }, 15_000, 250).catch(() => assert.fail(`kubectl get pod crasher never showed the crash loop; last output:\n${row}`));
     // only the current and the previous instance are kept
     assert.ok((await dockerContainers(env.clusterName, [`label=io.kubernetes.pod.uid=${p.metadata?.uid ?? ''}`, 'label=io.kubernetes.container.name=app'])).length <= 2);
     await remove(env, 'crasher');

@@ -36,6 +36,20 @@ export interface KubeList<T extends KubeObject = KubeObject> {
   items: T[];
 }
 
+const OMIT_WHEN_EMPTY = ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const;
+
+/**
+ * Drops the ObjectMeta fields that are empty lists or maps, as Go's `omitempty` does when the api-server
+ * encodes an object: `finalizers: []` (e.g. after a patch removed the last finalizer) is stored and served absent.
+ */
+export function dropEmptyMeta(meta: ObjectMeta): void {
+  const m = meta as Record<string, unknown>;
+  for (const k of OMIT_WHEN_EMPTY) {
+    const v = m[k];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0)) delete m[k];
+  }
+}
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 export interface WatchEvent<T extends KubeObject = KubeObject> {

@@ -69,6 +69,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   def({ resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] }),
   def({ group: 'apps', resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   def({ group: 'apps', resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
+  def({ group: 'batch', resource: 'jobs', kind: 'Job', categories: ['all'], subresources: ['status'] }),
   def({ group: 'coordination.k8s.io', resource: 'leases', kind: 'Lease' }),
   def({ group: 'discovery.k8s.io', resource: 'endpointslices', kind: 'EndpointSlice' }),
   // events.k8s.io/v1 events share storage with core/v1 events (same etcd keys), as upstream.

@@ -35,7 +35,7 @@ describe('the shared model', () => {
   });
   test('core first, then groups in upstream priority order, resources sorted by name', () => {
     const groups = discoveryGroups();
-    assert.deepEqual(groups.map((g) => g.name), ['', 'apps', 'events.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(groups.map((g) => g.name), ['', 'apps', 'events.k8s.io', 'batch', 'coordination.k8s.io', 'discovery.k8s.io']);
     const core = groups[0].versions[0].resources.map((r) => r.info.resource);
     assert.deepEqual(core, [...core].sort());
   });
@@ -80,7 +80,7 @@ describe('aggregated discovery (apidiscovery.k8s.io/v2)', () => {
     assert.equal(list.items[0].versions[0].freshness, 'Current');
   });
   test('/apis lists every named group', () => {
-    assert.deepEqual(agg(false).items.map((i) => i.metadata.name), ['apps', 'events.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(agg(false).items.map((i) => i.metadata.name), ['apps', 'events.k8s.io', 'batch', 'coordination.k8s.io', 'discovery.k8s.io']);
   });
   test('pods: scope, singular, verbs, shortNames, categories, and responseKind on every subresource', () => {
     const pods = agg(true).items[0].versions[0].resources.find((r) => r.resource === 'pods')!;
@@ -115,10 +115,10 @@ describe('aggregated discovery (apidiscovery.k8s.io/v2)', () => {
     const nodes = agg(true).items[0].versions[0].resources.find((r) => r.resource === 'nodes')!;
     assert.equal(nodes.scope, 'Cluster');
   });
-  test('the all category: pods, services, deployments, replicasets', () => {
+  test('the all category: pods, services, deployments, replicasets, jobs', () => {
     const all: string[] = [];
     for (const l of [agg(true), agg(false)]) for (const i of l.items) for (const r of i.versions[0].resources) if (r.categories?.includes('all')) all.push(r.resource);
-    assert.deepEqual(all.sort(), ['deployments', 'pods', 'replicasets', 'services']);
+    assert.deepEqual(all.sort(), ['deployments', 'jobs', 'pods', 'replicasets', 'services']);
   });
 });
 
@@ -136,10 +136,10 @@ describe('legacy discovery documents', () => {
   });
   test('APIGroupList and APIGroup', () => {
     const list = apiGroupList() as { groups: { name: string; preferredVersion: { groupVersion: string } }[] };
-    assert.deepEqual(list.groups.map((g) => g.name), ['apps', 'events.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(list.groups.map((g) => g.name), ['apps', 'events.k8s.io', 'batch', 'coordination.k8s.io', 'discovery.k8s.io']);
     assert.deepEqual(apiGroup('apps'), { kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } });
     assert.equal(apiGroup(''), undefined);
-    assert.equal(apiGroup('batch'), undefined);
+    assert.equal(apiGroup('autoscaling'), undefined);
   });
   test('legacy and aggregated documents describe the same resources', () => {
     for (const g of discoveryGroups()) {
@@ -172,7 +172,7 @@ describe('DiscoveryDocuments', () => {
   test('non-discovery paths are not answered; unknown groups are 404', () => {
     assert.equal(docs.lookup('/api/v1/pods', false), undefined);
     assert.equal(docs.lookup('/healthz', false), undefined);
-    for (const p of ['/api/v2', '/apis/batch', '/apis/apps/v2']) {
+    for (const p of ['/api/v2', '/apis/autoscaling', '/apis/apps/v2']) {
       assert.throws(() => docs.lookup(p, false), (e: unknown) => e instanceof ApiError && e.code === 404, p);
     }
   });

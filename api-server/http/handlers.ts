@@ -12,6 +12,7 @@ import { decodeObjectBody, readBody } from './body.js';
 import { patchObject, scalePatch } from './patch.js';
 import { createObject, replaceObject, type WriteRequest } from './writes.js';
 import { writeJson } from './responses.js';
+import { addWarnings } from './field-validation.js';
 import { writeObject } from './negotiate.js';
 import { SCALE_RESOURCE } from '../printers/registry.js';
 import type { ResourceRequest } from './request-info.js';
@@ -91,6 +92,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       if (target === 'status') throw ApiError.methodNotAllowed();
       const opts = await deleteOptions(req, query);
       const r = await deleteObject(store, ns, name, opts, deleteDryRun(write, opts), deps.now);
+      addWarnings(res, r.warnings);
       return writeJson(res, 200, r.body);
     }
     default:

@@ -3,6 +3,7 @@ import type { ResourceInfo } from '../../api/resources.js';
 import { configMapPrinter, leasePrinter, namespacePrinter, secretPrinter, serviceAccountPrinter } from './core.js';
 import { DOC } from './descriptions.js';
 import { eventPrinter } from './event.js';
+import { jobPrinter } from './job.js';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './network.js';
 import { nodePrinter } from './node.js';
 import { podPrinter } from './pod.js';
@@ -22,6 +23,7 @@ const PRINTERS: ReadonlyMap<string, Printer> = new Map([
   ['events.k8s.io/events', eventPrinter],
   ['apps/deployments', deploymentPrinter],
   ['apps/replicasets', replicaSetPrinter],
+  ['batch/jobs', jobPrinter],
   ['coordination.k8s.io/leases', leasePrinter],
   ['discovery.k8s.io/endpointslices', endpointSlicePrinter],
   // the scale subresource of any scalable resource

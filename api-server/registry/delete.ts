@@ -12,6 +12,8 @@ export interface DeleteResult {
   body: StoredObject | Status;
   /** true when the object is gone from storage */
   gone: boolean;
+  /** Warning headers for the response */
+  warnings: string[];
 }
 
 export function parseDeleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
@@ -53,7 +55,10 @@ export async function deleteObject(
     const next = deepCopy(obj);
     const meta = next.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
-    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : options.orphanDependents === false ? 'Background' : undefined);
+    const asked = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : options.orphanDependents === false ? 'Background' : undefined);
+    const byDefault = asked === undefined ? store.strategy.defaultDeletePropagation : undefined;
+    const policy = asked ?? byDefault?.policy;
+    const warnings = byDefault ? [byDefault.warning] : [];
     if (policy === 'Orphan') {
       finalizers.add(FINALIZER_ORPHAN);
       finalizers.delete(FINALIZER_FOREGROUND);
@@ -87,20 +92,20 @@ export async function deleteObject(
         meta.deletionGracePeriodSeconds = grace;
         changed = true;
       }
-      if (!changed) return { body: store.externalize(obj), gone: false };
-      if (dryRun) return { body: store.externalize(next), gone: false };
+      if (!changed) return { body: store.externalize(obj), gone: false, warnings };
+      if (dryRun) return { body: store.externalize(next), gone: false, warnings };
       const written = await store.writeIfUnchanged(ns, name, next, cur.rev);
-      if (written) return { body: written, gone: false };
+      if (written) return { body: written, gone: false, warnings };
       continue;
     }
-    if (dryRun) return { body: successStatus(store, obj), gone: true };
+    if (dryRun) return { body: successStatus(store, obj), gone: true, warnings };
     const rev = await store.removeIfUnchanged(ns, name, cur.rev);
     if (rev === undefined) continue;
     store.strategy.release(obj);
     if (store.strategy.returnDeletedObject) {
-      return { body: store.externalize({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }), gone: true };
+      return { body: store.externalize({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }), gone: true, warnings };
     }
-    return { body: successStatus(store, obj), gone: true };
+    return { body: successStatus(store, obj), gone: true, warnings };
   }
   throw ApiError.conflict(store.gr, name, 'too many conflicting writes; please try again');
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { ApiError, FieldError, type GroupResource } from '../../api/errors.js';
-import { deepCopy, isRecord, type KubeList, type StoredObject } from '../../api/object.js';
+import { deepCopy, dropEmptyMeta, isRecord, type KubeList, type StoredObject } from '../../api/object.js';
 import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/metadata.js';
 import type { Selector } from '../../api/labels.js';
@@ -174,6 +174,7 @@ export class GenericStore {
     this.decoding(() => {
       this.strategy.defaults(obj);
       this.strategy.prepareForCreate(obj);
+      dropEmptyMeta(meta);
       if (wantsGenerated) meta.name = generateName(String(meta.generateName));
       this.validateCreate(obj);
     });
@@ -232,6 +233,7 @@ export class GenericStore {
       const old = cur.obj;
       const errs = this.decoding(() => {
         this.prepareUpdate(next, old, sub);
+        dropEmptyMeta(next.metadata);
         return sub === 'status' ? this.strategy.validateStatusUpdate(next, old) : sub === 'internal' ? [] : this.validateUpdate(next, old);
       });
       if (errs.length) throw ApiError.invalid(this.info.kind, this.info.group, name, errs);

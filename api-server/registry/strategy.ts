@@ -45,6 +45,11 @@ export interface Strategy {
   beginDelete(obj: StoredObject): void;
   /** the name format (DNS subdomain for most kinds, DNS-1035 label for Services, DNS-1123 label for Namespaces) */
   nameValidator: NameValidator;
+  /**
+   * DefaultGarbageCollectionPolicy when a DELETE names none (undefined: dependents are deleted in the
+   * background), with the warning upstream returns when it applies
+   */
+  defaultDeletePropagation?: { policy: 'Orphan'; warning: string };
   /** converts a request body (this resource's version) to the stored form; identity for most */
   toStorage(obj: StoredObject): StoredObject;
   /** converts the stored form to this resource's version */

@@ -6,6 +6,7 @@ import { nodeStrategy } from './nodes/strategy.js';
 import { serviceStrategy, type ServiceNetworkConfig } from './services/strategy.js';
 import { deploymentStrategy } from './deployments/strategy.js';
 import { replicaSetStrategy } from './replicasets/strategy.js';
+import { jobStrategy } from './jobs/strategy.js';
 import {
   configMapStrategy,
   endpointSliceStrategy,
@@ -31,6 +32,7 @@ export function strategyTable(net?: ServiceNetworkConfig): Map<ResourceInfo, Str
     '/serviceaccounts': serviceAccountStrategy,
     'apps/deployments': deploymentStrategy,
     'apps/replicasets': replicaSetStrategy,
+    'batch/jobs': jobStrategy,
     'coordination.k8s.io/leases': leaseStrategy,
     'discovery.k8s.io/endpointslices': endpointSliceStrategy,
     // same storage as core events; validated in the core shape after conversion

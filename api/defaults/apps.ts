@@ -90,8 +90,12 @@ export function defaultJob(job: Job): void {
   if (!spec.completionMode) spec.completionMode = 'NonIndexed';
   if (unset(spec.suspend)) spec.suspend = false;
   if (!spec.podReplacementPolicy) spec.podReplacementPolicy = spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
+  if (unset(spec.manualSelector)) spec.manualSelector = false;
   if (isObj(spec.template)) {
     if (!isObj(spec.template.metadata)) spec.template.metadata = {};
+    // a Job without labels takes its template's
+    const labels = spec.template.metadata.labels;
+    if (isObj(labels) && isObj(job.metadata) && Object.keys(job.metadata.labels ?? {}).length === 0) job.metadata.labels = { ...labels };
   }
   defaultPodTemplateSpec(spec.template);
 }

@@ -42,6 +42,7 @@ import {
   validateStatefulSet,
   validateStatefulSetUpdate,
 } from './workloads.js';
+import { validateJob, validateJobUpdate } from './jobs.js';
 
 export * from './container.js';
 export * from './core.js';
@@ -51,6 +52,7 @@ export * from './names.js';
 export * from './pod.js';
 export * from './service.js';
 export * from './workloads.js';
+export * from './jobs.js';
 
 type CreateFn = (obj: never) => FieldError[];
 type UpdateFn = (obj: never, old: never) => FieldError[];
@@ -71,6 +73,7 @@ const CREATE: Record<string, CreateFn> = {
   replicasets: validateReplicaSet,
   statefulsets: validateStatefulSet,
   daemonsets: validateDaemonSet,
+  jobs: validateJob,
 };
 
 const UPDATE: Record<string, UpdateFn> = {
@@ -89,6 +92,7 @@ const UPDATE: Record<string, UpdateFn> = {
   replicasets: validateReplicaSetUpdate,
   statefulsets: validateStatefulSetUpdate,
   daemonsets: validateDaemonSetUpdate,
+  jobs: validateJobUpdate,
 };
 
 function namespaced(resource: string): boolean {

@@ -15,6 +15,11 @@ export interface ControllerSettings {
   concurrentGcSyncs: number;
   concurrentNamespaceSyncs: number;
   concurrentTaintEvictionSyncs: number;
+  concurrentJobSyncs: number;
+  /** Delay before a Job replaces a failed pod, doubled per failure in a row (upstream DefaultJobPodFailureBackOff, 10s). */
+  jobBackoffBaseMs: number;
+  /** Cap of that delay (upstream MaxJobPodFailureBackOff, 10m). */
+  jobBackoffMaxMs: number;
   /** How often node health is checked (--node-monitor-period, 5s). */
   nodeMonitorPeriodMs: number;
   /** A node whose Lease/Ready heartbeat is older than this is marked Unknown (--node-monitor-grace-period, 50s). */
@@ -47,6 +52,9 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   concurrentGcSyncs: 20,
   concurrentNamespaceSyncs: 10,
   concurrentTaintEvictionSyncs: 8,
+  concurrentJobSyncs: 5,
+  jobBackoffBaseMs: 10_000,
+  jobBackoffMaxMs: 600_000,
   nodeMonitorPeriodMs: 5_000,
   nodeMonitorGracePeriodMs: 50_000,
   nodeStartupGracePeriodMs: 60_000,

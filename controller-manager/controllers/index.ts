@@ -8,6 +8,7 @@ import { newDeploymentController } from './deployment/controller.js';
 import { newEndpointsController } from './endpoints/controller.js';
 import { newEndpointSliceController } from './endpointslice/controller.js';
 import { newGarbageCollector } from './garbagecollector/controller.js';
+import { newJobController } from './job/controller.js';
 import { newNamespaceController } from './namespace/controller.js';
 import { newNodeLifecycleController } from './nodelifecycle/controller.js';
 import { newReplicaSetController } from './replicaset/controller.js';
@@ -19,6 +20,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'garbage-collector-controller', aliases: ['garbagecollector'], init: newGarbageCollector },
   { name: 'replicaset-controller', aliases: ['replicaset'], init: newReplicaSetController },
   { name: 'deployment-controller', aliases: ['deployment'], init: newDeploymentController },
+  { name: 'job-controller', aliases: ['job'], init: newJobController },
   { name: 'endpoints-controller', aliases: ['endpoint'], init: newEndpointsController },
   { name: 'endpointslice-controller', aliases: ['endpointslice'], init: newEndpointSliceController },
   { name: 'node-lifecycle-controller', aliases: ['nodelifecycle'], init: newNodeLifecycleController },

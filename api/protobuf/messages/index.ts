@@ -6,6 +6,7 @@
 import type { MessageTable } from '../schema.js';
 import { APPS_V1 } from './apps.js';
 import { AUTOSCALING_V1 } from './autoscaling.js';
+import { BATCH_V1 } from './batch.js';
 import { COORDINATION_V1 } from './coordination.js';
 import { CORE_V1 } from './core.js';
 import { DISCOVERY_V1 } from './discovery.js';
@@ -20,6 +21,7 @@ export const MESSAGES: MessageTable = {
   ...CORE_V1,
   ...APPS_V1,
   ...AUTOSCALING_V1,
+  ...BATCH_V1,
   ...POLICY_V1,
   ...COORDINATION_V1,
   ...DISCOVERY_V1,
@@ -41,6 +43,7 @@ const ROOTS: Readonly<Record<string, string>> = {
   'apps/v1/Deployment': 'apps.Deployment',
   'apps/v1/ReplicaSet': 'apps.ReplicaSet',
   'autoscaling/v1/Scale': 'autoscaling.Scale',
+  'batch/v1/Job': 'batch.Job',
   'policy/v1/Eviction': 'policy.Eviction',
   'coordination.k8s.io/v1/Lease': 'coordination.Lease',
   'discovery.k8s.io/v1/EndpointSlice': 'discovery.EndpointSlice',

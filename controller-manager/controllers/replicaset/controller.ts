@@ -16,7 +16,7 @@ import { CONTROLLER_UID_INDEX, CONTROLLER_UID_OR_ORPHAN_INDEX, controllerUidInde
 import { PodControl, PODS } from '../util/pod-control.js';
 import { isPodReady, podKey } from '../util/pods.js';
 import { tryLabelSelector } from '../util/selectors.js';
-import { ControllerExpectations } from './expectations.js';
+import { ControllerExpectations } from '../util/expectations.js';
 import { REPLICASETS } from './status.js';
 import { syncReplicaSet, type ReplicaSetSyncDeps } from './sync.js';
 

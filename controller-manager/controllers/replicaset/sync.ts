@@ -15,7 +15,7 @@ import { PODS, type PodControl } from '../util/pod-control.js';
 import { isPodActive, podKey } from '../util/pods.js';
 import { tryLabelSelector } from '../util/selectors.js';
 import { asError, hasStatusCause, NAMESPACE_TERMINATING_CAUSE } from '../util/errors.js';
-import type { ControllerExpectations } from './expectations.js';
+import type { ControllerExpectations } from '../util/expectations.js';
 import { podsToDelete } from './rank.js';
 import { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from './slow-start.js';
 import { calculateStatus, REPLICASETS, updateReplicaSetStatus } from './status.js';

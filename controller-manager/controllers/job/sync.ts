@@ -1,0 +1,280 @@
+/** syncJob (k/k pkg/controller/job/job_controller.go), for NonIndexed Jobs. */
+import type { Job, JobCondition, JobStatus } from 'kubernetes-types/batch/v1.js';
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { ApiError, isApiError } from '../../../api/errors.js';
+import type { EventRecorder } from '../../../client/events.js';
+import type { Lister } from '../../../client/lister.js';
+import type { RestClient } from '../../../client/rest.js';
+import { splitKey } from '../../../client/types.js';
+import type { Clock } from '../../../common/clock.js';
+import type { Logger } from '../../../common/logger.js';
+import { claimObjects, withOwner, withoutOwner } from '../util/controller-ref.js';
+import type { ControllerExpectations } from '../util/expectations.js';
+import { asError, hasStatusCause, NAMESPACE_TERMINATING_CAUSE } from '../util/errors.js';
+import { mutableCopy, typed } from '../util/kinds.js';
+import { CONTROLLER_UID_OR_ORPHAN_INDEX, newControllerRef } from '../util/owner.js';
+import { patchOwnerReferences } from '../util/owner-patch.js';
+import { PODS, type PodControl } from '../util/pod-control.js';
+import { isPodActive, isPodReady, podKey } from '../util/pods.js';
+import { tryLabelSelector } from '../util/selectors.js';
+import { rfc3339 } from '../util/time.js';
+import { deepEqual } from '../../../api/validation/util.js';
+import { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from '../replicaset/slow-start.js';
+import { podsToDelete } from '../replicaset/rank.js';
+import {
+  BACKOFF_LIMIT_EXCEEDED,
+  COMPLETIONS_REACHED,
+  conditionTrue,
+  conditionTypes,
+  DEADLINE_EXCEEDED,
+  isFinished,
+  recordedVerdict,
+  setCondition,
+  type Verdict,
+} from './conditions.js';
+import { isPodTerminating, JOB_TRACKING_FINALIZER, podRestarts } from './pods.js';
+import { collectFinished, flushUncounted, removeFinalizers, uncountedOf, uncountedStatus, type FinalizerRemovals } from './tracking.js';
+import { JOBS } from './resources.js';
+
+export interface JobBackoff {
+  /** delay before replacing a failed pod after `failures` failures in a row */
+  delayMs(failures: number): number;
+}
+
+export interface JobSyncDeps {
+  rest: RestClient;
+  jobLister: Lister<Job>;
+  podLister: Lister<Pod>;
+  expectations: ControllerExpectations;
+  finalizerRemovals: FinalizerRemovals;
+  /** per Job uid: failures since the last success and when the last one was counted */
+  failures: Map<string, { count: number; at: number }>;
+  backoff: JobBackoff;
+  podControl: PodControl;
+  recorder: EventRecorder;
+  clock: Clock;
+  log: Logger;
+  enqueueAfter(key: string, ms: number): void;
+}
+
+const asJob = (j: Job): Job => typed(j, 'batch/v1', 'Job');
+
+export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
+  const { namespace, name } = splitKey(key);
+  const cached = d.jobLister.get(namespace, name);
+  if (!cached) {
+    d.expectations.delete(key);
+    return;
+  }
+  const job = asJob(cached);
+  // a Job another controller manages (spec.managedBy) is left alone
+  const managedBy = job.spec?.managedBy;
+  if (managedBy !== undefined && managedBy !== null && managedBy !== 'kubernetes.io/job-controller') return;
+  const uid = job.metadata?.uid ?? '';
+  const needsSync = d.expectations.satisfied(key);
+  const pods = await claimPods(d, job);
+  const inFlight = d.finalizerRemovals.pending(uid);
+  const finished = isFinished(job);
+
+  // 1. count finished pods exactly once (record → remove finalizer → count)
+  const u = uncountedOf(job);
+  const before = u.succeeded.size + u.failed.size;
+  // pods deleted because the Job succeeded are not failures
+  const succeeding = conditionTrue(job, 'Complete') || recordedVerdict(job)?.kind === 'success';
+  const release = collectFinished(job, pods, u, inFlight, finished, succeeding);
+  let cur = job;
+  if (u.succeeded.size + u.failed.size > before) {
+    cur = await writeStatus(d, cur, { ...(cur.status ?? {}), uncountedTerminatedPods: uncountedStatus(u) });
+  }
+  const { removed, error: removeError } = await removeFinalizers(d.rest, release);
+  for (const r of removed) inFlight.add(r);
+  const moved = flushUncounted(u, pods, removed);
+  const status: JobStatus & { conditions: JobCondition[] } = {
+    ...mutableCopy(cur.status ?? {}),
+    conditions: mutableCopy(cur.status?.conditions ?? []),
+    succeeded: (cur.status?.succeeded ?? 0) + moved.succeeded,
+    failed: (cur.status?.failed ?? 0) + moved.failed,
+    uncountedTerminatedPods: uncountedStatus(u),
+  };
+  if (!status.uncountedTerminatedPods) delete status.uncountedTerminatedPods;
+  const nowMs = d.clock.now();
+  const now = rfc3339(nowMs);
+  if (moved.failed > 0) {
+    const f = d.failures.get(uid);
+    d.failures.set(uid, { count: (f?.count ?? 0) + moved.failed, at: nowMs });
+  } else if (moved.succeeded > 0) d.failures.delete(uid);
+
+  if (finished) {
+    await writeStatus(d, cur, status);
+    if (removeError !== undefined) throw asError(removeError);
+    return;
+  }
+
+  const active = pods.filter(isPodActive);
+  const terminating = pods.filter(isPodTerminating).length;
+  const succeeded = (status.succeeded ?? 0) + u.succeeded.size;
+  const failed = (status.failed ?? 0) + u.failed.size;
+  const spec = job.spec ?? { template: {} };
+  const suspended = spec.suspend === true;
+
+  // events of a status change go out once it is written (a sync on a stale cache may redo the change and fail)
+  const events: [type: 'Normal' | 'Warning', reason: string, message: string][] = [];
+  // 2. suspension and start time
+  if (suspended) {
+    if (setCondition(status.conditions, 'Suspended', 'True', 'JobSuspended', 'Job suspended', now)) events.push(['Normal', 'Suspended', 'Job suspended']);
+  } else if (conditionTrue(job, 'Suspended')) {
+    setCondition(status.conditions, 'Suspended', 'False', 'JobResumed', 'Job resumed', now);
+    events.push(['Normal', 'Resumed', 'Job resumed']);
+    // the active deadline counts from the resume
+    status.startTime = now;
+  }
+  if (!suspended && !status.startTime) status.startTime = now;
+  const deadline = spec.activeDeadlineSeconds;
+  if (!suspended && deadline !== undefined && deadline !== null && status.startTime) {
+    const left = Date.parse(status.startTime) + deadline * 1000 - nowMs;
+    if (left > 0) d.enqueueAfter(key, left + 10);
+  }
+
+  // 3. the verdict: once reached it stays, and the Job finishes when its last pod has terminated
+  const verdict = recordedVerdict(job) ?? judge(job, status, active, succeeded, failed, nowMs);
+  let manageError: unknown;
+  if (verdict) {
+    const { interim, final } = conditionTypes(verdict);
+    setCondition(status.conditions, interim, 'True', verdict.reason, verdict.message, now);
+    if (active.length > 0) manageError = await deletePods(d, key, job, active);
+    if (active.length === 0 && terminating === 0 && u.succeeded.size + u.failed.size === 0) {
+      setCondition(status.conditions, final, 'True', verdict.reason, verdict.message, now);
+      if (verdict.kind === 'success') {
+        status.completionTime = now;
+        events.push(['Normal', 'Completed', 'Job completed']);
+      } else {
+        events.push(['Warning', verdict.reason, verdict.message]);
+      }
+    }
+  } else if (needsSync) {
+    manageError = await manage(d, key, job, active, succeeded, suspended);
+  }
+
+  status.active = active.length;
+  status.ready = active.filter(isPodReady).length;
+  status.terminating = terminating;
+  await writeStatus(d, cur, status);
+  for (const [type, reason, message] of events) d.recorder.event(job, type, reason, message);
+  if (removeError !== undefined) throw asError(removeError);
+  if (manageError !== undefined) throw asError(manageError);
+}
+
+/** pastBackoffLimit / pastActiveDeadline / the success criteria, in upstream's order. */
+function judge(job: Job, status: JobStatus, active: readonly Pod[], succeeded: number, failed: number, nowMs: number): Verdict | undefined {
+  const spec = job.spec ?? { template: {} };
+  const limit = spec.backoffLimit ?? 6;
+  const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + podRestarts(p), 0) : 0;
+  if (failed > limit || (restarts > 0 && failed + restarts > limit)) return BACKOFF_LIMIT_EXCEEDED;
+  const deadline = spec.activeDeadlineSeconds;
+  if (spec.suspend !== true && deadline !== undefined && deadline !== null && status.startTime && nowMs - Date.parse(status.startTime) >= deadline * 1000) {
+    return DEADLINE_EXCEEDED;
+  }
+  const completions = spec.completions;
+  if (completions === undefined || completions === null) return succeeded > 0 && active.length === 0 ? COMPLETIONS_REACHED : undefined;
+  return succeeded >= completions ? COMPLETIONS_REACHED : undefined;
+}
+
+/** Creates or deletes pods so that min(parallelism, remaining completions) run, after the failure back-off. */
+async function manage(d: JobSyncDeps, key: string, job: Job, active: Pod[], succeeded: number, suspended: boolean): Promise<unknown> {
+  const spec = job.spec ?? { template: {} };
+  const parallelism = spec.parallelism ?? 1;
+  const completions = spec.completions;
+  let want: number;
+  if (suspended) want = 0;
+  else if (completions === undefined || completions === null) want = succeeded > 0 ? 0 : parallelism;
+  else want = Math.max(0, Math.min(parallelism, completions - succeeded));
+  const diff = active.length - want;
+  if (diff > 0) return deletePods(d, key, job, podsToDelete(active, active, diff, d.clock.now()));
+  if (diff === 0) return undefined;
+  const f = d.failures.get(job.metadata?.uid ?? '');
+  if (f) {
+    const wait = f.at + d.backoff.delayMs(f.count) - d.clock.now();
+    if (wait > 0) {
+      d.enqueueAfter(key, wait);
+      return undefined;
+    }
+  }
+  const n = -diff;
+  d.expectations.expectCreations(key, n);
+  const template = trackedTemplate(spec.template);
+  const ref = newControllerRef(job, 'batch/v1', 'Job');
+  const ns = job.metadata?.namespace ?? '';
+  const { successes, error } = await slowStartBatch(n, SLOW_START_INITIAL_BATCH_SIZE, async () => {
+    try {
+      await d.podControl.createPod(ns, template, job, ref);
+    } catch (e) {
+      if (hasStatusCause(e, NAMESPACE_TERMINATING_CAUSE)) return;
+      throw e;
+    }
+  });
+  for (let i = successes; i < n; i++) d.expectations.creationObserved(key);
+  return error;
+}
+
+/** The pod template with the job-tracking finalizer. */
+function trackedTemplate(template: PodTemplateSpec | undefined): PodTemplateSpec {
+  const t = mutableCopy(template ?? {});
+  const meta = (t.metadata ??= {});
+  meta.finalizers = [...(meta.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER), JOB_TRACKING_FINALIZER];
+  return t;
+}
+
+async function deletePods(d: JobSyncDeps, key: string, job: Job, victims: readonly Pod[]): Promise<unknown> {
+  const ns = job.metadata?.namespace ?? '';
+  d.expectations.expectDeletions(key, victims.map(podKey));
+  const results = await Promise.allSettled(
+    victims.map(async (p) => {
+      try {
+        await d.podControl.deletePod(ns, p.metadata?.name ?? '', job);
+      } catch (e) {
+        d.expectations.deletionObserved(key, podKey(p));
+        if (!isApiError(e, 'NotFound')) throw e;
+      }
+    }),
+  );
+  return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+}
+
+/** getPodsForJob: its own pods and matching orphans (adopted), finished ones included. */
+async function claimPods(d: JobSyncDeps, job: Job): Promise<Pod[]> {
+  const uid = job.metadata?.uid ?? '';
+  const ns = job.metadata?.namespace ?? '';
+  const selector = tryLabelSelector(job.spec?.selector);
+  if (!selector) return [];
+  const candidates = [...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, uid), ...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, '')].filter(
+    (p) => (p.metadata?.namespace ?? '') === ns,
+  );
+  const { claimed, errors } = await claimObjects(candidates, {
+    controller: { uid, namespace: ns, deleting: !!job.metadata?.deletionTimestamp },
+    matches: (p) => selector.matches(p.metadata?.labels ?? {}),
+    canAdopt: async () => {
+      const fresh = await d.rest.get<Job>(JOBS, ns, job.metadata?.name ?? '');
+      if (fresh.metadata?.uid !== uid) throw new ApiError(409, 'Conflict', `original Job ${ns}/${job.metadata?.name ?? ''} is gone: got uid ${fresh.metadata?.uid ?? ''}, wanted ${uid}`);
+      if (fresh.metadata?.deletionTimestamp) throw new ApiError(409, 'Conflict', `${ns}/${job.metadata?.name ?? ''} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
+    },
+    adopt: async (p) => {
+      await patchOwnerReferences(d.rest, PODS, p, withOwner(p, newControllerRef(job, 'batch/v1', 'Job')));
+    },
+    release: async (p) => {
+      await patchOwnerReferences(d.rest, PODS, p, withoutOwner(p, uid));
+    },
+  });
+  if (errors.length > 0) throw errors[0];
+  return claimed;
+}
+
+
+/** PUT status unless nothing changed; returns the Job as written. */
+async function writeStatus(d: JobSyncDeps, job: Job, status: JobStatus): Promise<Job> {
+  const clean: JobStatus = {};
+  for (const [k, v] of Object.entries(status)) if (v !== undefined && !(Array.isArray(v) && v.length === 0)) (clean as Record<string, unknown>)[k] = v;
+  if (deepEqual(job.status ?? {}, clean)) return job;
+  const next = mutableCopy(job);
+  next.status = clean;
+  return d.rest.updateStatus<Job>(JOBS, job.metadata?.namespace, next);
+}

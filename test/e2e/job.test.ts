@@ -1,0 +1,97 @@
+/**
+ * Jobs with real containers and the real kubectl: `kubectl create job` (a protobuf body), `kubectl wait`,
+ * the Table row of `kubectl get jobs`, `kubectl logs job/…`, a Job that runs out of retries, and
+ * `kubectl delete job` removing its pods.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Job } from 'kubernetes-types/batch/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { requireResource } from '../../api/resources.js';
+import { startFullCluster, type FullCluster } from '../support/full-cluster.js';
+import { kubectlFor, type Kubectl } from '../support/kubectl.js';
+import { PODS, TESTAPP_IMAGE, dockerContainers, waitFor } from '../support/kubelet.js';
+
+const JOBS = requireResource('batch', 'v1', 'jobs');
+
+describe('jobs with real containers and kubectl', () => {
+  let c: FullCluster;
+  let k: Kubectl;
+
+  before(async () => {
+    c = await startFullCluster({ nodes: ['node-1'], controllers: { jobBackoffBaseMs: 200, jobBackoffMaxMs: 1000 } });
+    k = kubectlFor(c.cluster.url);
+  });
+  after(async () => {
+    const name = c?.clusterName;
+    await c?.stop();
+    if (name) assert.deepEqual(await dockerContainers(name), [], 'no container of the test cluster is left');
+  });
+
+  test('kubectl create job runs to completion; get, wait and logs work', async () => {
+    const created = await k.run(['create', 'job', 'hello', `--image=${TESTAPP_IMAGE}`, '--', 'sh', '-c', 'echo hello from a job']);
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stdout.trim(), 'job.batch/hello created');
+    const waited = await k.run(['wait', '--for=condition=complete', 'job/hello', '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.equal(waited.stdout.trim(), 'job.batch/hello condition met');
+    const row = await k.run(['get', 'jobs']);
+    assert.match(row.stdout, /^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\n/);
+    assert.match(row.stdout, /\nhello\s+Complete\s+1\/1\s+\d+s\s+\d+s\n/);
+    const logs = await k.run(['logs', 'job/hello']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, 'hello from a job\n');
+    const pods = await k.run(['get', 'pods', '-l', 'job-name=hello']);
+    assert.match(pods.stdout, /\nhello-[a-z0-9]{5}\s+0\/1\s+Completed\s+0\s/);
+    const job = await c.rest.get<Job>(JOBS, 'default', 'hello');
+    assert.deepEqual((job.status?.conditions ?? []).map((x) => x.type), ['SuccessCriteriaMet', 'Complete']);
+  });
+
+  test('a Job with parallelism runs its completions on real containers', async () => {
+    const manifest = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'batch3' },
+      spec: {
+        completions: 3,
+        parallelism: 2,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: TESTAPP_IMAGE, args: ['exit', '0', '--after=300'] }] } },
+      },
+    };
+    const applied = await k.run(['apply', '-f', '-'], { input: JSON.stringify(manifest) });
+    assert.equal(applied.code, 0, applied.stderr);
+    const waited = await k.run(['wait', '--for=condition=complete', 'job/batch3', '--timeout=90s'], { timeoutMs: 100_000 });
+    assert.equal(waited.code, 0, waited.stderr);
+    const job = await c.rest.get<Job>(JOBS, 'default', 'batch3');
+    assert.deepEqual({ s: job.status?.succeeded, f: job.status?.failed ?? 0, a: job.status?.active ?? 0 }, { s: 3, f: 0, a: 0 });
+    const pods = (await c.rest.list<Pod>(PODS, 'default', { labelSelector: 'job-name=batch3' })).items;
+    assert.equal(pods.length, 3);
+    assert.ok(pods.every((p) => p.status?.phase === 'Succeeded' && !p.metadata?.finalizers), 'three Succeeded pods, none still held');
+  });
+
+  test('a failing Job stops after backoffLimit and reports BackoffLimitExceeded', async () => {
+    const manifest = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'doomed' },
+      spec: { backoffLimit: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: TESTAPP_IMAGE, args: ['exit', '3'] }] } } },
+    };
+    assert.equal((await k.run(['apply', '-f', '-'], { input: JSON.stringify(manifest) })).code, 0);
+    const waited = await k.run(['wait', '--for=condition=failed', 'job/doomed', '--timeout=90s'], { timeoutMs: 100_000 });
+    assert.equal(waited.code, 0, waited.stderr);
+    const job = await c.rest.get<Job>(JOBS, 'default', 'doomed');
+    assert.equal(job.status?.failed, 2);
+    assert.equal(job.status?.conditions?.find((x) => x.type === 'Failed')?.reason, 'BackoffLimitExceeded');
+    const row = await k.run(['get', 'job', 'doomed']);
+    assert.match(row.stdout, /\ndoomed\s+Failed\s+0\/1\s/);
+    // events are recorded asynchronously
+    await waitFor('kubectl describe to show the BackoffLimitExceeded event', async () =>
+      /Warning\s+BackoffLimitExceeded\s+\d+s\s+job-controller\s+Job has reached the specified backoff limit/.test((await k.run(['describe', 'job', 'doomed'])).stdout));
+  });
+
+  test('kubectl delete job removes its pods', async () => {
+    const del = await k.run(['delete', 'job', 'hello', 'batch3', 'doomed']);
+    assert.equal(del.code, 0, del.stderr);
+    await waitFor('the Jobs\' pods to be gone', async () => (await c.rest.list<Pod>(PODS, 'default')).items.length === 0, 60_000);
+  });
+});

@@ -30,6 +30,7 @@ const config = defineConfig({
   concurrentGcSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentGcSyncs, help: 'garbage collector workers' },
   concurrentNamespaceSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentNamespaceSyncs, help: 'namespace workers' },
   concurrentTaintEvictionSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentTaintEvictionSyncs, help: 'taint-eviction workers' },
+  concurrentJobSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentJobSyncs, help: 'job workers' },
   nodeMonitorPeriod: { type: 'duration', min: 1, default: d.nodeMonitorPeriodMs, env: 'KUBEMU_NODE_MONITOR_PERIOD', help: 'how often node health is checked' },
   nodeMonitorGracePeriod: {
     type: 'duration',
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
         concurrentGcSyncs: cfg.concurrentGcSyncs,
         concurrentNamespaceSyncs: cfg.concurrentNamespaceSyncs,
         concurrentTaintEvictionSyncs: cfg.concurrentTaintEvictionSyncs,
+        concurrentJobSyncs: cfg.concurrentJobSyncs,
         nodeMonitorPeriodMs: cfg.nodeMonitorPeriod,
         nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriod,
         nodeStartupGracePeriodMs: cfg.nodeStartupGracePeriod,

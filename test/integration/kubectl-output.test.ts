@@ -172,6 +172,7 @@ describe('kubectl output against kubemu', () => {
         ['secrets', '', 'v1', 'true', 'Secret'],
         ['deployments', 'deploy', 'apps/v1', 'true', 'Deployment'],
         ['replicasets', 'rs', 'apps/v1', 'true', 'ReplicaSet'],
+        ['jobs', '', 'batch/v1', 'true', 'Job'],
         ['leases', '', 'coordination.k8s.io/v1', 'true', 'Lease'],
         ['endpointslices', '', 'discovery.k8s.io/v1', 'true', 'EndpointSlice'],
         ['events', 'ev', 'events.k8s.io/v1', 'true', 'Event'],
@@ -207,7 +208,7 @@ describe('kubectl output against kubemu', () => {
     });
 
     test('api-versions', async () => {
-      assert.deepEqual((await ok(k, ['api-versions'])).trim().split('\n'), ['apps/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'events.k8s.io/v1', 'v1']);
+      assert.deepEqual((await ok(k, ['api-versions'])).trim().split('\n'), ['apps/v1', 'batch/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'events.k8s.io/v1', 'v1']);
     });
 
     test('version prints client, kustomize and server versions', async () => {

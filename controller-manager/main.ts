@@ -31,6 +31,7 @@ const config = defineConfig({
   concurrentNamespaceSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentNamespaceSyncs, help: 'namespace workers' },
   concurrentTaintEvictionSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentTaintEvictionSyncs, help: 'taint-eviction workers' },
   concurrentJobSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentJobSyncs, help: 'job workers' },
+  concurrentTtlAfterFinishedSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentTtlAfterFinishedSyncs, help: 'ttl-after-finished workers' },
   nodeMonitorPeriod: { type: 'duration', min: 1, default: d.nodeMonitorPeriodMs, env: 'KUBEMU_NODE_MONITOR_PERIOD', help: 'how often node health is checked' },
   nodeMonitorGracePeriod: {
     type: 'duration',
@@ -78,6 +79,7 @@ async function main(): Promise<number> {
         concurrentNamespaceSyncs: cfg.concurrentNamespaceSyncs,
         concurrentTaintEvictionSyncs: cfg.concurrentTaintEvictionSyncs,
         concurrentJobSyncs: cfg.concurrentJobSyncs,
+        concurrentTtlAfterFinishedSyncs: cfg.concurrentTtlAfterFinishedSyncs,
         nodeMonitorPeriodMs: cfg.nodeMonitorPeriod,
         nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriod,
         nodeStartupGracePeriodMs: cfg.nodeStartupGracePeriod,

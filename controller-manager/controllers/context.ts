@@ -16,6 +16,7 @@ export interface ControllerSettings {
   concurrentNamespaceSyncs: number;
   concurrentTaintEvictionSyncs: number;
   concurrentJobSyncs: number;
+  concurrentTtlAfterFinishedSyncs: number;
   /** Delay before a Job replaces a failed pod, doubled per failure in a row (upstream DefaultJobPodFailureBackOff, 10s). */
   jobBackoffBaseMs: number;
   /** Cap of that delay (upstream MaxJobPodFailureBackOff, 10m). */
@@ -53,6 +54,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   concurrentNamespaceSyncs: 10,
   concurrentTaintEvictionSyncs: 8,
   concurrentJobSyncs: 5,
+  concurrentTtlAfterFinishedSyncs: 5,
   jobBackoffBaseMs: 10_000,
   jobBackoffMaxMs: 600_000,
   nodeMonitorPeriodMs: 5_000,

@@ -13,6 +13,7 @@ import { newNamespaceController } from './namespace/controller.js';
 import { newNodeLifecycleController } from './nodelifecycle/controller.js';
 import { newReplicaSetController } from './replicaset/controller.js';
 import { newTaintEvictionController } from './tainteviction/controller.js';
+import { newTtlAfterFinishedController } from './ttlafterfinished/controller.js';
 import { newServiceLBController } from './servicelb/controller.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
@@ -21,6 +22,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'replicaset-controller', aliases: ['replicaset'], init: newReplicaSetController },
   { name: 'deployment-controller', aliases: ['deployment'], init: newDeploymentController },
   { name: 'job-controller', aliases: ['job'], init: newJobController },
+  { name: 'ttl-after-finished-controller', aliases: ['ttl-after-finished'], init: newTtlAfterFinishedController },
   { name: 'endpoints-controller', aliases: ['endpoint'], init: newEndpointsController },
   { name: 'endpointslice-controller', aliases: ['endpointslice'], init: newEndpointSliceController },
   { name: 'node-lifecycle-controller', aliases: ['nodelifecycle'], init: newNodeLifecycleController },

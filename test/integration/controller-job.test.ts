@@ -1,7 +1,7 @@
 /**
  * The Job controller against a real api-server + etcd (pods are finished by the test through the status
  * subresource, as a kubelet would): completions and parallelism, finalizer-tracked counting, backoffLimit,
- * activeDeadlineSeconds, suspend/resume, and batch/v1's orphaning default on delete.
+ * activeDeadlineSeconds, suspend/resume, ttlSecondsAfterFinished, and batch/v1's orphaning default on delete.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,7 +52,7 @@ describe('job controller against a real api-server', () => {
     c = await startTestCluster();
     rest = new RestClient({ server: c.url, timeoutMs: 10_000 });
     await rest.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    manager = await startTestManager(c.url, { controllers: ['job', 'garbagecollector'], settings: { jobBackoffBaseMs: 100, jobBackoffMaxMs: 400 } });
+    manager = await startTestManager(c.url, { controllers: ['job', 'garbagecollector', 'ttl-after-finished'], settings: { jobBackoffBaseMs: 100, jobBackoffMaxMs: 400 } });
   });
 
   after(async () => {
@@ -167,6 +167,24 @@ describe('job controller against a real api-server', () => {
     await rest.patch(JOBS, NS, 'paused', 'merge', { spec: { suspend: false } });
     await eventually(async () => (await running(j)).length === 1, 'a pod after resume');
     await eventually(async () => conditions(await getJob('paused')).includes('Suspended=False/JobResumed'), 'Suspended=False JobResumed');
+  });
+
+  test('ttlSecondsAfterFinished deletes the finished Job and its pods', async () => {
+    const j = await rest.create<Job>(JOBS, NS, job('shortlived', { ttlSecondsAfterFinished: 1 }));
+    await eventually(async () => (await running(j)).length === 1, 'a running pod');
+    await finish((await running(j))[0], 'Succeeded');
+    await eventually(async () => conditions(await getJob('shortlived')).includes('Complete=True/CompletionsReached'), 'the Job to complete');
+    const done = Date.now();
+    await eventually(async () => {
+      try {
+        await getJob('shortlived');
+        return false;
+      } catch (e) {
+        return e instanceof ApiError && e.code === 404;
+      }
+    }, 'the Job deleted after its TTL', 10_000);
+    assert.ok(Date.now() - done >= 500, 'not deleted before the TTL');
+    await eventually(async () => (await podsOf(j)).length === 0, 'its pod deleted with it');
   });
 
   test('DELETE without a propagation policy keeps the pods (orphaned, finalizers released) and warns', async () => {

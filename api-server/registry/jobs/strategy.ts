@@ -45,7 +45,7 @@ function unsupported(job: Job): FieldError[] {
   const spec = job.spec;
   const errs: FieldError[] = [];
   if (spec?.completionMode === 'Indexed') errs.push(FieldError.forbidden('spec.completionMode', 'Indexed Jobs are not supported by kubemu yet; use NonIndexed'));
-  for (const f of ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'ttlSecondsAfterFinished'] as const) {
+  for (const f of ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes'] as const) {
     if (spec?.[f] !== undefined && spec?.[f] !== null) errs.push(FieldError.forbidden(`spec.${f}`, 'not supported by kubemu yet'));
   }
   return errs;

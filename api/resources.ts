@@ -70,6 +70,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   def({ group: 'apps', resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   def({ group: 'apps', resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
   def({ group: 'batch', resource: 'jobs', kind: 'Job', categories: ['all'], subresources: ['status'] }),
+  def({ group: 'batch', resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
   def({ group: 'coordination.k8s.io', resource: 'leases', kind: 'Lease' }),
   def({ group: 'discovery.k8s.io', resource: 'endpointslices', kind: 'EndpointSlice' }),
   // events.k8s.io/v1 events share storage with core/v1 events (same etcd keys), as upstream.

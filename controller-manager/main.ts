@@ -31,6 +31,7 @@ const config = defineConfig({
   concurrentNamespaceSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentNamespaceSyncs, help: 'namespace workers' },
   concurrentTaintEvictionSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentTaintEvictionSyncs, help: 'taint-eviction workers' },
   concurrentJobSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentJobSyncs, help: 'job workers' },
+  concurrentCronJobSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentCronJobSyncs, help: 'cronjob workers' },
   concurrentTtlAfterFinishedSyncs: { type: 'number', integer: true, min: 1, default: d.concurrentTtlAfterFinishedSyncs, help: 'ttl-after-finished workers' },
   nodeMonitorPeriod: { type: 'duration', min: 1, default: d.nodeMonitorPeriodMs, env: 'KUBEMU_NODE_MONITOR_PERIOD', help: 'how often node health is checked' },
   nodeMonitorGracePeriod: {
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
         concurrentTaintEvictionSyncs: cfg.concurrentTaintEvictionSyncs,
         concurrentJobSyncs: cfg.concurrentJobSyncs,
         concurrentTtlAfterFinishedSyncs: cfg.concurrentTtlAfterFinishedSyncs,
+        concurrentCronJobSyncs: cfg.concurrentCronJobSyncs,
         nodeMonitorPeriodMs: cfg.nodeMonitorPeriod,
         nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriod,
         nodeStartupGracePeriodMs: cfg.nodeStartupGracePeriod,

@@ -115,10 +115,10 @@ describe('aggregated discovery (apidiscovery.k8s.io/v2)', () => {
     const nodes = agg(true).items[0].versions[0].resources.find((r) => r.resource === 'nodes')!;
     assert.equal(nodes.scope, 'Cluster');
   });
-  test('the all category: pods, services, deployments, replicasets, jobs', () => {
+  test('the all category: pods, services, deployments, replicasets, jobs, cronjobs', () => {
     const all: string[] = [];
     for (const l of [agg(true), agg(false)]) for (const i of l.items) for (const r of i.versions[0].resources) if (r.categories?.includes('all')) all.push(r.resource);
-    assert.deepEqual(all.sort(), ['deployments', 'jobs', 'pods', 'replicasets', 'services']);
+    assert.deepEqual(all.sort(), ['cronjobs', 'deployments', 'jobs', 'pods', 'replicasets', 'services']);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { KubeObject } from '../../api/object.js';
+import { cronJobPrinter } from './cronjob.js';
 import { jobPrinter } from './job.js';
 
 const now = new Date('2026-01-01T00:10:00Z');
@@ -38,5 +39,19 @@ describe('job rows (printJob)', () => {
     assert.equal(row(job({ completions: 5, parallelism: 2 }, { succeeded: 2 }))[2], '2/5');
     assert.equal(row(job({}, { startTime: '2026-01-01T00:08:00Z' }))[3], '2m');
     assert.equal(row(job({}))[3], '');
+  });
+});
+
+describe('cronjob rows (printCronJob)', () => {
+  test('NAME SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE, and wide containers, images, selector', () => {
+    assert.deepEqual(cronJobPrinter.columns.map((c) => c.name), ['Name', 'Schedule', 'Timezone', 'Suspend', 'Active', 'Last Schedule', 'Age', 'Containers', 'Images', 'Selector']);
+    const cj = {
+      metadata: { name: 'tick', creationTimestamp: '2026-01-01T00:00:00Z' },
+      spec: { schedule: '*/5 * * * *', suspend: false, jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } } },
+      status: { active: [{ name: 'tick-1' }], lastScheduleTime: '2026-01-01T00:05:00Z' },
+    };
+    assert.deepEqual(cronJobPrinter.print(cj as KubeObject, now).cells, ['tick', '*/5 * * * *', '<none>', 'False', 1, '5m', '10m', 'c', 'busybox', '']);
+    const fresh = { metadata: { name: 'tz', creationTimestamp: '2026-01-01T00:00:00Z' }, spec: { schedule: '@daily', timeZone: 'Europe/Berlin', jobTemplate: {} } };
+    assert.deepEqual(cronJobPrinter.print(fresh as KubeObject, now).cells.slice(2, 6), ['Europe/Berlin', '<unset>', 0, '<none>']);
   });
 });

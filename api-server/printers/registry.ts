@@ -3,6 +3,7 @@ import type { ResourceInfo } from '../../api/resources.js';
 import { configMapPrinter, leasePrinter, namespacePrinter, secretPrinter, serviceAccountPrinter } from './core.js';
 import { DOC } from './descriptions.js';
 import { eventPrinter } from './event.js';
+import { cronJobPrinter } from './cronjob.js';
 import { jobPrinter } from './job.js';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './network.js';
 import { nodePrinter } from './node.js';
@@ -24,6 +25,7 @@ const PRINTERS: ReadonlyMap<string, Printer> = new Map([
   ['apps/deployments', deploymentPrinter],
   ['apps/replicasets', replicaSetPrinter],
   ['batch/jobs', jobPrinter],
+  ['batch/cronjobs', cronJobPrinter],
   ['coordination.k8s.io/leases', leasePrinter],
   ['discovery.k8s.io/endpointslices', endpointSlicePrinter],
   // the scale subresource of any scalable resource

@@ -7,6 +7,7 @@ import { serviceStrategy, type ServiceNetworkConfig } from './services/strategy.
 import { deploymentStrategy } from './deployments/strategy.js';
 import { replicaSetStrategy } from './replicasets/strategy.js';
 import { jobStrategy } from './jobs/strategy.js';
+import { cronJobStrategy } from './cronjobs/strategy.js';
 import {
   configMapStrategy,
   endpointSliceStrategy,
@@ -33,6 +34,7 @@ export function strategyTable(net?: ServiceNetworkConfig): Map<ResourceInfo, Str
     'apps/deployments': deploymentStrategy,
     'apps/replicasets': replicaSetStrategy,
     'batch/jobs': jobStrategy,
+    'batch/cronjobs': cronJobStrategy,
     'coordination.k8s.io/leases': leaseStrategy,
     'discovery.k8s.io/endpointslices': endpointSliceStrategy,
     // same storage as core events; validated in the core shape after conversion

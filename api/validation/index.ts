@@ -43,6 +43,7 @@ import {
   validateStatefulSetUpdate,
 } from './workloads.js';
 import { validateJob, validateJobUpdate } from './jobs.js';
+import { validateCronJob, validateCronJobUpdate } from './cronjobs.js';
 
 export * from './container.js';
 export * from './core.js';
@@ -53,6 +54,7 @@ export * from './pod.js';
 export * from './service.js';
 export * from './workloads.js';
 export * from './jobs.js';
+export * from './cronjobs.js';
 
 type CreateFn = (obj: never) => FieldError[];
 type UpdateFn = (obj: never, old: never) => FieldError[];
@@ -74,6 +76,7 @@ const CREATE: Record<string, CreateFn> = {
   statefulsets: validateStatefulSet,
   daemonsets: validateDaemonSet,
   jobs: validateJob,
+  cronjobs: validateCronJob,
 };
 
 const UPDATE: Record<string, UpdateFn> = {
@@ -93,6 +96,7 @@ const UPDATE: Record<string, UpdateFn> = {
   statefulsets: validateStatefulSetUpdate,
   daemonsets: validateDaemonSetUpdate,
   jobs: validateJobUpdate,
+  cronjobs: validateCronJobUpdate,
 };
 
 function namespaced(resource: string): boolean {

@@ -41,46 +41,53 @@ function validateGeneratedSelector(job: Job): FieldError[] {
   return errs;
 }
 
-function validateJobSpec(spec: JobSpec, opts: PodValidationOptions): FieldError[] {
+/** validateJobSpec: everything but the selector (a CronJob's jobTemplate has none); `path` is e.g. `spec`. */
+export function validateJobSpecFields(spec: JobSpec, path: string, opts: PodValidationOptions): FieldError[] {
   const errs: FieldError[] = [];
-  errs.push(...validateNonnegativeField(spec.parallelism, 'spec.parallelism'));
-  errs.push(...validateNonnegativeField(spec.completions, 'spec.completions'));
-  errs.push(...validateNonnegativeField(spec.activeDeadlineSeconds, 'spec.activeDeadlineSeconds'));
-  errs.push(...validateNonnegativeField(spec.backoffLimit, 'spec.backoffLimit'));
-  errs.push(...validateNonnegativeField(spec.ttlSecondsAfterFinished, 'spec.ttlSecondsAfterFinished'));
+  errs.push(...validateNonnegativeField(spec.parallelism, `${path}.parallelism`));
+  errs.push(...validateNonnegativeField(spec.completions, `${path}.completions`));
+  errs.push(...validateNonnegativeField(spec.activeDeadlineSeconds, `${path}.activeDeadlineSeconds`));
+  errs.push(...validateNonnegativeField(spec.backoffLimit, `${path}.backoffLimit`));
+  errs.push(...validateNonnegativeField(spec.ttlSecondsAfterFinished, `${path}.ttlSecondsAfterFinished`));
   const mode = spec.completionMode;
   if (mode !== undefined && mode !== null) {
-    if (mode !== 'NonIndexed' && mode !== 'Indexed') errs.push(FieldError.notSupported('spec.completionMode', mode, ['NonIndexed', 'Indexed']));
+    if (mode !== 'NonIndexed' && mode !== 'Indexed') errs.push(FieldError.notSupported(`${path}.completionMode`, mode, ['NonIndexed', 'Indexed']));
     if (mode === 'Indexed') {
-      if (spec.completions === undefined || spec.completions === null) errs.push(FieldError.required('spec.completions', 'when completion mode is Indexed'));
+      if (spec.completions === undefined || spec.completions === null) errs.push(FieldError.required(`${path}.completions`, 'when completion mode is Indexed'));
       if (typeof spec.parallelism === 'number' && spec.parallelism > MAX_PARALLELISM_INDEXED) {
-        errs.push(FieldError.invalid('spec.parallelism', spec.parallelism, `must be less than or equal to ${MAX_PARALLELISM_INDEXED} when completion mode is Indexed`));
+        errs.push(FieldError.invalid(`${path}.parallelism`, spec.parallelism, `must be less than or equal to ${MAX_PARALLELISM_INDEXED} when completion mode is Indexed`));
       }
     }
   }
   const prp = spec.podReplacementPolicy;
   if (prp !== undefined && prp !== null) {
     const allowed = spec.podFailurePolicy ? ['Failed'] : ['TerminatingOrFailed', 'Failed'];
-    if (!allowed.includes(prp)) errs.push(FieldError.notSupported('spec.podReplacementPolicy', prp, allowed));
+    if (!allowed.includes(prp)) errs.push(FieldError.notSupported(`${path}.podReplacementPolicy`, prp, allowed));
   }
   const template = spec.template;
+  if (!template) return [...errs, FieldError.required(`${path}.template`)];
+  errs.push(...validatePodTemplateSpec(template, `${path}.template`, opts));
+  const rp = template.spec?.restartPolicy ?? '';
+  if (rp === 'Always' || rp === '') {
+    errs.push(FieldError.required(`${path}.template.spec.restartPolicy`, 'valid values: "OnFailure", "Never"'));
+  } else if (rp !== 'OnFailure' && rp !== 'Never') {
+    errs.push(FieldError.notSupported(`${path}.template.spec.restartPolicy`, rp, ['OnFailure', 'Never']));
+  } else if (spec.podFailurePolicy && rp !== 'Never') {
+    errs.push(FieldError.invalid(`${path}.template.spec.restartPolicy`, rp, 'only "Never" is supported when podFailurePolicy is specified'));
+  }
+  return errs;
+}
+
+/** ValidateJobSpec: the fields, a selector, and the selector matching the template's labels. */
+function validateJobSpec(spec: JobSpec, opts: PodValidationOptions): FieldError[] {
+  const errs = validateJobSpecFields(spec, 'spec', opts);
   if (!spec.selector) errs.push(FieldError.required('spec.selector'));
   else errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
   // whether set by hand or generated, the selector must match the pods the Job creates
   const selector = trySelectorFromLabelSelector(spec.selector);
-  const labels = template?.metadata?.labels;
+  const labels = spec.template?.metadata?.labels;
   if (selector && !selector.matches(labels ?? {})) {
     errs.push(goInvalid('spec.template.metadata.labels', labels ?? null, goStringMap(labels), '`selector` does not match template `labels`'));
-  }
-  if (!template) return [...errs, FieldError.required('spec.template')];
-  errs.push(...validatePodTemplateSpec(template, 'spec.template', opts));
-  const rp = template.spec?.restartPolicy ?? '';
-  if (rp === 'Always' || rp === '') {
-    errs.push(FieldError.required('spec.template.spec.restartPolicy', 'valid values: "OnFailure", "Never"'));
-  } else if (rp !== 'OnFailure' && rp !== 'Never') {
-    errs.push(FieldError.notSupported('spec.template.spec.restartPolicy', rp, ['OnFailure', 'Never']));
-  } else if (spec.podFailurePolicy && rp !== 'Never') {
-    errs.push(FieldError.invalid('spec.template.spec.restartPolicy', rp, 'only "Never" is supported when podFailurePolicy is specified'));
   }
   return errs;
 }

@@ -17,6 +17,7 @@ export interface ControllerSettings {
   concurrentTaintEvictionSyncs: number;
   concurrentJobSyncs: number;
   concurrentTtlAfterFinishedSyncs: number;
+  concurrentCronJobSyncs: number;
   /** Delay before a Job replaces a failed pod, doubled per failure in a row (upstream DefaultJobPodFailureBackOff, 10s). */
   jobBackoffBaseMs: number;
   /** Cap of that delay (upstream MaxJobPodFailureBackOff, 10m). */
@@ -55,6 +56,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   concurrentTaintEvictionSyncs: 8,
   concurrentJobSyncs: 5,
   concurrentTtlAfterFinishedSyncs: 5,
+  concurrentCronJobSyncs: 5,
   jobBackoffBaseMs: 10_000,
   jobBackoffMaxMs: 600_000,
   nodeMonitorPeriodMs: 5_000,

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../../common/config.js';
 import type { ControllerDescriptor } from './context.js';
+import { newCronJobController } from './cronjob/controller.js';
 import { newDeploymentController } from './deployment/controller.js';
 import { newEndpointsController } from './endpoints/controller.js';
 import { newEndpointSliceController } from './endpointslice/controller.js';
@@ -22,6 +23,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'replicaset-controller', aliases: ['replicaset'], init: newReplicaSetController },
   { name: 'deployment-controller', aliases: ['deployment'], init: newDeploymentController },
   { name: 'job-controller', aliases: ['job'], init: newJobController },
+  { name: 'cronjob-controller', aliases: ['cronjob'], init: newCronJobController },
   { name: 'ttl-after-finished-controller', aliases: ['ttl-after-finished'], init: newTtlAfterFinishedController },
   { name: 'endpoints-controller', aliases: ['endpoint'], init: newEndpointsController },
   { name: 'endpointslice-controller', aliases: ['endpointslice'], init: newEndpointSliceController },

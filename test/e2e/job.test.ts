@@ -1,11 +1,11 @@
 /**
  * Jobs with real containers and the real kubectl: `kubectl create job` (a protobuf body), `kubectl wait`,
- * the Table row of `kubectl get jobs`, `kubectl logs job/…`, a Job that runs out of retries, and
- * `kubectl delete job` removing its pods.
+ * the Table row of `kubectl get jobs`, `kubectl logs job/…`, a Job that runs out of retries,
+ * `kubectl delete job` removing its pods, and a CronJob running on its schedule (up to a minute of waiting).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Job } from 'kubernetes-types/batch/v1.js';
+import type { CronJob, Job } from 'kubernetes-types/batch/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { requireResource } from '../../api/resources.js';
 import { startFullCluster, type FullCluster } from '../support/full-cluster.js';
@@ -13,6 +13,7 @@ import { kubectlFor, type Kubectl } from '../support/kubectl.js';
 import { PODS, TESTAPP_IMAGE, dockerContainers, waitFor } from '../support/kubelet.js';
 
 const JOBS = requireResource('batch', 'v1', 'jobs');
+const CRONJOBS = requireResource('batch', 'v1', 'cronjobs');
 
 describe('jobs with real containers and kubectl', () => {
   let c: FullCluster;
@@ -93,5 +94,38 @@ describe('jobs with real containers and kubectl', () => {
     const del = await k.run(['delete', 'job', 'hello', 'batch3', 'doomed']);
     assert.equal(del.code, 0, del.stderr);
     await waitFor('the Jobs\' pods to be gone', async () => (await c.rest.list<Pod>(PODS, 'default')).items.length === 0, 60_000);
+  });
+
+  test('kubectl create cronjob runs a Job every minute; create job --from=cronjob runs one now; delete removes them', async () => {
+    const created = await k.run(['create', 'cronjob', 'tick', `--image=${TESTAPP_IMAGE}`, '--schedule=*/1 * * * *', '--', 'sh', '-c', 'echo tick']);
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stdout.trim(), 'cronjob.batch/tick created');
+    const row = await k.run(['get', 'cronjobs']);
+    assert.match(row.stdout, /^NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE\n/);
+    assert.match(row.stdout, /\ntick\s+\*\/1 \* \* \* \*\s+<none>\s+False\s+[01]\s+(<none>|\d+s)\s+\d+s\n/);
+
+    const manual = await k.run(['create', 'job', 'tick-now', '--from=cronjob/tick']);
+    assert.equal(manual.code, 0, manual.stderr);
+    assert.equal((await k.run(['wait', '--for=condition=complete', 'job/tick-now', '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
+    assert.equal((await k.run(['logs', 'job/tick-now'])).stdout, 'tick\n');
+    const now = await c.rest.get<Job>(JOBS, 'default', 'tick-now');
+    assert.equal(now.metadata?.annotations?.['cronjob.kubernetes.io/instantiate'], 'manual');
+    assert.equal(now.metadata?.ownerReferences?.[0]?.kind, 'CronJob', 'kubectl makes the CronJob its owner, so deleting the CronJob removes it too');
+
+    // the scheduled run: within a minute of the create
+    const cj = await c.rest.get<CronJob>(CRONJOBS, 'default', 'tick');
+    await waitFor('a scheduled Job to complete', async () => {
+      const jobs = (await c.rest.list<Job>(JOBS, 'default')).items.filter((j) => j.metadata?.ownerReferences?.some((r) => r.controller && r.uid === cj.metadata?.uid));
+      return jobs.some((j) => /^tick-\d+$/.test(j.metadata?.name ?? '') && j.status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True'));
+    }, 90_000, 1000);
+    await waitFor('lastScheduleTime and lastSuccessfulTime', async () => {
+      const s = (await c.rest.get<CronJob>(CRONJOBS, 'default', 'tick')).status;
+      return !!s?.lastScheduleTime && !!s.lastSuccessfulTime;
+    });
+    assert.match((await k.run(['get', 'cronjob', 'tick'])).stdout, /\ntick\s+\*\/1 \* \* \* \*\s+<none>\s+False\s+[01]\s+\d+s\s+\d+s\n/);
+
+    assert.equal((await k.run(['delete', 'cronjob', 'tick'])).code, 0);
+    await waitFor('the CronJob\'s Jobs and pods to be gone', async () =>
+      (await c.rest.list<Job>(JOBS, 'default')).items.length === 0 && (await c.rest.list<Pod>(PODS, 'default')).items.length === 0, 60_000);
   });
 });

@@ -173,6 +173,7 @@ describe('kubectl output against kubemu', () => {
         ['deployments', 'deploy', 'apps/v1', 'true', 'Deployment'],
         ['replicasets', 'rs', 'apps/v1', 'true', 'ReplicaSet'],
         ['jobs', '', 'batch/v1', 'true', 'Job'],
+        ['cronjobs', 'cj', 'batch/v1', 'true', 'CronJob'],
         ['leases', '', 'coordination.k8s.io/v1', 'true', 'Lease'],
         ['endpointslices', '', 'discovery.k8s.io/v1', 'true', 'EndpointSlice'],
         ['events', 'ev', 'events.k8s.io/v1', 'true', 'Event'],

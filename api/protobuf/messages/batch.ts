@@ -1,5 +1,5 @@
 /**
- * Protobuf field table, batch/v1: Job.
+ * Protobuf field table, batch/v1: Job and CronJob.
  * Field numbers and names are those of the wire format (k8s.io/api v0.32 batch/v1 `generated.proto`);
  * modes follow the Go types' `json` tags (see ../schema.ts).
  */
@@ -10,6 +10,30 @@ export const BATCH_V1: MessageTable = {
     1: ['metadata', 'meta.ObjectMeta'],
     2: ['spec', 'batch.JobSpec'],
     3: ['status', 'batch.JobStatus'],
+  },
+  'batch.CronJob': {
+    1: ['metadata', 'meta.ObjectMeta'],
+    2: ['spec', 'batch.CronJobSpec'],
+    3: ['status', 'batch.CronJobStatus'],
+  },
+  'batch.CronJobSpec': {
+    1: ['schedule', 'string', 'keep'],
+    2: ['startingDeadlineSeconds', 'int64', 'ptr'],
+    3: ['concurrencyPolicy', 'string'],
+    4: ['suspend', 'bool', 'ptr'],
+    5: ['jobTemplate', 'batch.JobTemplateSpec'],
+    6: ['successfulJobsHistoryLimit', 'int32', 'ptr'],
+    7: ['failedJobsHistoryLimit', 'int32', 'ptr'],
+    8: ['timeZone', 'string', 'ptr'],
+  },
+  'batch.CronJobStatus': {
+    1: ['active', 'core.ObjectReference', 'list'],
+    4: ['lastScheduleTime', 'Time'],
+    5: ['lastSuccessfulTime', 'Time'],
+  },
+  'batch.JobTemplateSpec': {
+    1: ['metadata', 'meta.ObjectMeta'],
+    2: ['spec', 'batch.JobSpec'],
   },
   'batch.JobSpec': {
     1: ['parallelism', 'int32', 'ptr'],

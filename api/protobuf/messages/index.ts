@@ -44,6 +44,7 @@ const ROOTS: Readonly<Record<string, string>> = {
   'apps/v1/ReplicaSet': 'apps.ReplicaSet',
   'autoscaling/v1/Scale': 'autoscaling.Scale',
   'batch/v1/Job': 'batch.Job',
+  'batch/v1/CronJob': 'batch.CronJob',
   'policy/v1/Eviction': 'policy.Eviction',
   'coordination.k8s.io/v1/Lease': 'coordination.Lease',
   'discovery.k8s.io/v1/EndpointSlice': 'discovery.EndpointSlice',

@@ -70,6 +70,28 @@ describe('jobs with real containers and kubectl', () => {
     assert.ok(pods.every((p) => p.status?.phase === 'Succeeded' && !p.metadata?.finalizers), 'three Succeeded pods, none still held');
   });
 
+  test('an Indexed Job: each pod sees its JOB_COMPLETION_INDEX and hostname', async () => {
+    const manifest = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'idx' },
+      spec: {
+        completionMode: 'Indexed',
+        completions: 3,
+        parallelism: 3,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: TESTAPP_IMAGE, command: ['sh', '-c', 'echo "index $JOB_COMPLETION_INDEX on $(hostname)"'] }] } },
+      },
+    };
+    assert.equal((await k.run(['apply', '-f', '-'], { input: JSON.stringify(manifest) })).code, 0);
+    const waited = await k.run(['wait', '--for=condition=complete', 'job/idx', '--timeout=90s'], { timeoutMs: 100_000 });
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.equal((await c.rest.get<Job>(JOBS, 'default', 'idx')).status?.completedIndexes, '0-2');
+    const pods = (await c.rest.list<Pod>(PODS, 'default', { labelSelector: 'job-name=idx' })).items;
+    const lines = await Promise.all(pods.map(async (p) => (await k.run(['logs', p.metadata?.name ?? ''])).stdout.trim()));
+    assert.deepEqual(lines.sort(), ['index 0 on idx-0', 'index 1 on idx-1', 'index 2 on idx-2']);
+    assert.equal((await k.run(['delete', 'job', 'idx'])).code, 0);
+  });
+
   test('a failing Job stops after backoffLimit and reports BackoffLimitExceeded', async () => {
     const manifest = {
       apiVersion: 'batch/v1',

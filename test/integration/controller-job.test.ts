@@ -84,7 +84,7 @@ describe('job controller against a real api-server', () => {
       return true;
     });
     // what kubemu's controller does not run is refused rather than run differently
-    await assert.rejects(rest.create(JOBS, NS, job('indexed', { completionMode: 'Indexed', completions: 2 })), /spec\.completionMode: Forbidden: Indexed Jobs are not supported by kubemu yet/);
+    await assert.rejects(rest.create(JOBS, NS, job('perindex', { completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: 1 })), /spec\.backoffLimitPerIndex: Forbidden: not supported by kubemu yet/);
     // the template of a started Job is immutable
     const started = await rest.create<Job>(JOBS, NS, job('immutable'));
     const changed = { ...started, spec: { ...started.spec!, template: { ...started.spec!.template, spec: { ...started.spec!.template.spec!, containers: [{ name: 'c', image: 'img:2' }] } } } };
@@ -123,6 +123,31 @@ describe('job controller against a real api-server', () => {
       const evs = await events('three');
       return evs.filter((e) => e.reason === 'SuccessfulCreate').length === 3 && evs.some((e) => e.reason === 'Completed' && e.message === 'Job completed');
     }, 'SuccessfulCreate and Completed events');
+  });
+
+  test('Indexed: one succeeded pod per index, completedIndexes, a failed index retried with the same index', async () => {
+    const j = await rest.create<Job>(JOBS, NS, job('idx', { completionMode: 'Indexed', completions: 3, parallelism: 2 }));
+    const index = (p: Pod): string => p.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'] ?? '';
+    await eventually(async () => (await running(j)).length === 2, 'two running pods');
+    const first = (await running(j)).sort((a, b) => index(a).localeCompare(index(b)));
+    assert.deepEqual(first.map(index), ['0', '1']);
+    for (const p of first) {
+      const i = index(p);
+      assert.match(p.metadata?.name ?? '', new RegExp(`^idx-${i}-[a-z0-9]{5}$`));
+      assert.equal(p.metadata?.labels?.['batch.kubernetes.io/job-completion-index'], i);
+      assert.equal(p.spec?.hostname, `idx-${i}`);
+      assert.deepEqual(p.spec?.containers[0].env, [{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
+    }
+    await finish(first[1], 'Succeeded');
+    await eventually(async () => (await getJob('idx')).status?.completedIndexes === '1', 'completedIndexes 1');
+    await eventually(async () => (await running(j)).map(index).sort().join() === '0,2', 'a pod for index 2');
+    // a failed index is retried with the same index
+    await finish(first[0], 'Failed');
+    await eventually(async () => (await running(j)).filter((p) => index(p) === '0').length === 1 && (await getJob('idx')).status?.failed === 1, 'index 0 retried');
+    for (const p of await running(j)) await finish(p, 'Succeeded');
+    await eventually(async () => conditions(await getJob('idx')).includes('Complete=True/CompletionsReached'), 'the Job to complete');
+    const s = (await getJob('idx')).status;
+    assert.deepEqual({ idx: s?.completedIndexes, succeeded: s?.succeeded, failed: s?.failed }, { idx: '0-2', succeeded: 3, failed: 1 });
   });
 
   test('fails with BackoffLimitExceeded after backoffLimit + 1 failed pods', async () => {

@@ -44,7 +44,6 @@ function generateSelector(job: Job): void {
 function unsupported(job: Job): FieldError[] {
   const spec = job.spec;
   const errs: FieldError[] = [];
-  if (spec?.completionMode === 'Indexed') errs.push(FieldError.forbidden('spec.completionMode', 'Indexed Jobs are not supported by kubemu yet; use NonIndexed'));
   for (const f of ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes'] as const) {
     if (spec?.[f] !== undefined && spec?.[f] !== null) errs.push(FieldError.forbidden(`spec.${f}`, 'not supported by kubemu yet'));
   }

@@ -1,4 +1,4 @@
-/** syncJob (k/k pkg/controller/job/job_controller.go), for NonIndexed Jobs. */
+/** syncJob (k/k pkg/controller/job/job_controller.go), for NonIndexed and Indexed Jobs. */
 import type { Job, JobCondition, JobStatus } from 'kubernetes-types/batch/v1.js';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { ApiError, isApiError } from '../../../api/errors.js';
@@ -32,6 +32,7 @@ import {
   setCondition,
   type Verdict,
 } from './conditions.js';
+import { formatIndexes, indexedTemplate, parseIndexes, planIndexed, podIndex } from './indexed.js';
 import { isPodTerminating, JOB_TRACKING_FINALIZER, podRestarts } from './pods.js';
 import { collectFinished, flushUncounted, removeFinalizers, uncountedOf, uncountedStatus, type FinalizerRemovals } from './tracking.js';
 import { JOBS } from './resources.js';
@@ -82,9 +83,20 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
   // pods deleted because the Job succeeded are not failures
   const succeeding = conditionTrue(job, 'Complete') || recordedVerdict(job)?.kind === 'success';
   const release = collectFinished(job, pods, u, inFlight, finished, succeeding);
+  // Indexed: the indexes of succeeded pods are written together with their uids, before a finalizer goes
+  const indexed = job.spec?.completionMode === 'Indexed';
+  const completions = job.spec?.completions ?? 0;
+  const completed = parseIndexes(job.status?.completedIndexes);
+  if (indexed) {
+    for (const p of pods) {
+      const i = p.status?.phase === 'Succeeded' ? podIndex(p, completions) : undefined;
+      if (i !== undefined) completed.add(i);
+    }
+  }
+  const indexStatus = (s: JobStatus): JobStatus => (indexed ? { ...s, completedIndexes: formatIndexes(completed) || undefined, succeeded: completed.size } : s);
   let cur = job;
   if (u.succeeded.size + u.failed.size > before) {
-    cur = await writeStatus(d, cur, { ...(cur.status ?? {}), uncountedTerminatedPods: uncountedStatus(u) });
+    cur = await writeStatus(d, cur, indexStatus({ ...(cur.status ?? {}), uncountedTerminatedPods: uncountedStatus(u) }));
   }
   const { removed, error: removeError } = await removeFinalizers(d.rest, release);
   for (const r of removed) inFlight.add(r);
@@ -95,6 +107,7 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
     succeeded: (cur.status?.succeeded ?? 0) + moved.succeeded,
     failed: (cur.status?.failed ?? 0) + moved.failed,
     uncountedTerminatedPods: uncountedStatus(u),
+    ...(indexed ? { completedIndexes: formatIndexes(completed) || undefined, succeeded: completed.size } : {}),
   };
   if (!status.uncountedTerminatedPods) delete status.uncountedTerminatedPods;
   const nowMs = d.clock.now();
@@ -112,7 +125,8 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
 
   const active = pods.filter(isPodActive);
   const terminating = pods.filter(isPodTerminating).length;
-  const succeeded = (status.succeeded ?? 0) + u.succeeded.size;
+  // an Indexed Job counts completed indexes, which already include the pods not counted yet
+  const succeeded = indexed ? completed.size : (status.succeeded ?? 0) + u.succeeded.size;
   const failed = (status.failed ?? 0) + u.failed.size;
   const spec = job.spec ?? { template: {} };
   const suspended = spec.suspend === true;
@@ -152,7 +166,7 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
       }
     }
   } else if (needsSync) {
-    manageError = await manage(d, key, job, active, succeeded, suspended);
+    manageError = indexed ? await manageIndexed(d, key, job, active, completed, suspended) : await manage(d, key, job, active, succeeded, suspended);
   }
 
   status.active = active.length;
@@ -191,22 +205,43 @@ async function manage(d: JobSyncDeps, key: string, job: Job, active: Pod[], succ
   const diff = active.length - want;
   if (diff > 0) return deletePods(d, key, job, podsToDelete(active, active, diff, d.clock.now()));
   if (diff === 0) return undefined;
-  const f = d.failures.get(job.metadata?.uid ?? '');
-  if (f) {
-    const wait = f.at + d.backoff.delayMs(f.count) - d.clock.now();
-    if (wait > 0) {
-      d.enqueueAfter(key, wait);
-      return undefined;
-    }
-  }
-  const n = -diff;
-  d.expectations.expectCreations(key, n);
+  if (backingOff(d, key, job)) return undefined;
   const template = trackedTemplate(spec.template);
+  return createPods(d, key, job, Array.from({ length: -diff }, () => ({ template })));
+}
+
+/** Indexed: a pod for each pending index (lowest first, up to parallelism); pods of done or doubled indexes go. */
+async function manageIndexed(d: JobSyncDeps, key: string, job: Job, active: Pod[], completed: ReadonlySet<number>, suspended: boolean): Promise<unknown> {
+  const spec = job.spec ?? { template: {} };
+  const plan = planIndexed(spec.completions ?? 0, suspended ? 0 : (spec.parallelism ?? 1), completed, active);
+  if (plan.remove.length > 0) return deletePods(d, key, job, plan.remove);
+  if (plan.create.length === 0 || backingOff(d, key, job)) return undefined;
+  const name = job.metadata?.name ?? '';
+  const base = trackedTemplate(spec.template);
+  return createPods(d, key, job, plan.create.map((i) => ({ template: indexedTemplate(base, name, i), namePrefix: `${name}-${i}` })));
+}
+
+/** After failures, the next pod waits for the back-off; re-queues and returns true while it does. */
+function backingOff(d: JobSyncDeps, key: string, job: Job): boolean {
+  const f = d.failures.get(job.metadata?.uid ?? '');
+  if (!f) return false;
+  const wait = f.at + d.backoff.delayMs(f.count) - d.clock.now();
+  if (wait <= 0) return false;
+  d.enqueueAfter(key, wait);
+  return true;
+}
+
+/** Creates the pods in slow-start batches, expecting each creation. */
+async function createPods(d: JobSyncDeps, key: string, job: Job, pods: readonly { template: PodTemplateSpec; namePrefix?: string }[]): Promise<unknown> {
+  const n = pods.length;
+  d.expectations.expectCreations(key, n);
   const ref = newControllerRef(job, 'batch/v1', 'Job');
   const ns = job.metadata?.namespace ?? '';
+  let next = 0;
   const { successes, error } = await slowStartBatch(n, SLOW_START_INITIAL_BATCH_SIZE, async () => {
+    const p = pods[next++];
     try {
-      await d.podControl.createPod(ns, template, job, ref);
+      await d.podControl.createPod(ns, p.template, job, ref, p.namePrefix);
     } catch (e) {
       if (hasStatusCause(e, NAMESPACE_TERMINATING_CAUSE)) return;
       throw e;

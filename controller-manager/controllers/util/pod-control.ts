@@ -37,8 +37,9 @@ export class PodControl {
     private readonly recorder: EventRecorder,
   ) {}
 
-  async createPod(namespace: string, template: PodTemplateSpec, owner: ObjectLike, ref: OwnerReference): Promise<Pod> {
-    const pod = podFromTemplate(template, owner.metadata?.name ?? '', ref);
+  /** `namePrefix` replaces the owner's name in generateName (an Indexed Job names pods `<job>-<index>-`). */
+  async createPod(namespace: string, template: PodTemplateSpec, owner: ObjectLike, ref: OwnerReference, namePrefix?: string): Promise<Pod> {
+    const pod = podFromTemplate(template, namePrefix ?? owner.metadata?.name ?? '', ref);
     if (Object.keys(pod.metadata?.labels ?? {}).length === 0) throw ApiError.badRequest('unable to create pods, no labels');
     try {
       const created = await this.rest.create<Pod>(PODS, namespace, pod);

@@ -46,7 +46,10 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       }
       case 'DELETE': {
         const opts = await deleteOptions(req, query);
-        return writeJson(res, 200, await deleteCollection(store, ns, listOptions(query, rr.info.resource), opts, deleteDryRun(write, opts), deps.now));
+        const list = await deleteCollection(store, ns, listOptions(query, rr.info.resource), opts, deleteDryRun(write, opts), deps.now);
+        const byDefault = opts.propagationPolicy === undefined && opts.orphanDependents === undefined ? store.strategy.defaultDeletePropagation : undefined;
+        if (byDefault) addWarnings(res, [byDefault.warning]);
+        return writeJson(res, 200, list);
       }
       default:
         throw ApiError.methodNotAllowed();

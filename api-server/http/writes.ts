@@ -11,7 +11,7 @@ import type { GenericStore, Subresource, WriteOptions } from '../registry/store.
 import { rfc3339 } from '../registry/store.js';
 import { API_DEFINITIONS } from '../openapi/definitions.js';
 import { readBody } from './body.js';
-import { decodeTypedBody, fieldValidationOf, typeOfResource } from './field-validation.js';
+import { addWarnings, decodeTypedBody, fieldValidationOf, typeOfResource } from './field-validation.js';
 
 export interface WriteRequest {
   req: IncomingMessage;
@@ -54,7 +54,9 @@ export async function createObject(w: WriteRequest): Promise<StoredObject> {
   const directive = fieldValidationOf(w.query, 'CreateOptions');
   const body = decodeTypedBody(await readBody(w.req), w.req.headers['content-type'], w.info, directive, w.res);
   trackUpdate(w, undefined, body, '');
-  return w.store.create(w.ns, body, w.write);
+  const created = await w.store.create(w.ns, body, w.write);
+  addWarnings(w.res, w.store.strategy.warningsOnCreate(created));
+  return created;
 }
 
 export async function replaceObject(w: WriteRequest, name: string, sub: Subresource): Promise<StoredObject> {

@@ -50,6 +50,8 @@ export interface Strategy {
    * background), with the warning upstream returns when it applies
    */
   defaultDeletePropagation?: { policy: 'Orphan'; warning: string };
+  /** WarningsOnCreate: Warning headers for a created object (none by default) */
+  warningsOnCreate(obj: StoredObject): string[];
   /** converts a request body (this resource's version) to the stored form; identity for most */
   toStorage(obj: StoredObject): StoredObject;
   /** converts the stored form to this resource's version */
@@ -92,6 +94,7 @@ export function baseStrategy(info: ResourceInfo, overrides: Partial<Strategy> = 
     hasPendingFinalizers: (obj) => (obj.metadata.finalizers ?? []).length > 0,
     beginDelete: () => undefined,
     nameValidator: nameIsDNSSubdomain,
+    warningsOnCreate: () => [],
     toStorage: (obj) => obj,
     fromStorage: (obj) => obj,
     ...overrides,

@@ -85,6 +85,11 @@ describe('job controller against a real api-server', () => {
     });
     // what kubemu's controller does not run is refused rather than run differently
     await assert.rejects(rest.create(JOBS, NS, job('perindex', { completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: 1 })), /spec\.backoffLimitPerIndex: Forbidden: not supported by kubemu yet/);
+    // a name that is no DNS label is accepted with upstream's warning
+    const dotted = await fetch(`${c.url}/apis/batch/v1/namespaces/${NS}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job('dotted.name', { suspend: true })) });
+    assert.equal(dotted.status, 201);
+    assert.match(dotted.headers.get('warning') ?? '', /^299 - "metadata\.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: \[must not contain dots\]"$/);
+    await rest.delete(JOBS, NS, 'dotted.name', { propagationPolicy: 'Background' });
     // the template of a started Job is immutable
     const started = await rest.create<Job>(JOBS, NS, job('immutable'));
     const changed = { ...started, spec: { ...started.spec!, template: { ...started.spec!.template, spec: { ...started.spec!.template.spec!, containers: [{ name: 'c', image: 'img:2' }] } } } };

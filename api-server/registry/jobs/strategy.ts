@@ -13,6 +13,7 @@ import {
   validateJobStatusUpdate,
   validateJobUpdate,
 } from '../../../api/validation/jobs.js';
+import { isDNS1123Label } from '../../../api/validation/names.js';
 import { baseStrategy, type Strategy } from '../strategy.js';
 
 const asJob = (o: StoredObject) => o as unknown as Job;
@@ -63,6 +64,11 @@ export const jobStrategy: Strategy = baseStrategy(info, {
   validate: (obj) => [...validateJob(asJob(obj)), ...unsupported(asJob(obj))],
   validateUpdate: (obj, old) => validateJobUpdate(asJob(obj), asJob(old)),
   validateStatusUpdate: (obj, old) => validateJobStatusUpdate(asJob(obj), asJob(old)),
+  // a Job's name becomes part of its pods' names and hostnames
+  warningsOnCreate: (obj) => {
+    const errs = isDNS1123Label(obj.metadata.name ?? '');
+    return errs.length ? [`metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [${errs.join(' ')}]`] : [];
+  },
   // batch/v1 keeps a Job's pods when the DELETE names no propagation policy (upstream's backwards compatibility)
   defaultDeletePropagation: {
     policy: 'Orphan',

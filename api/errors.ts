@@ -30,6 +30,7 @@ export type CauseType =
   | 'FieldValueForbidden'
   | 'FieldValueNotFound'
   | 'FieldValueTooLong'
+  | 'FieldValueTooMany'
   | 'FieldValueTypeInvalid'
   | 'FieldManagerConflict'
   | 'UnexpectedServerResponse'
@@ -258,6 +259,10 @@ export class FieldError {
   static tooLong(field: string, value: unknown, max: number): FieldError {
     return new FieldError('FieldValueTooLong', field, value, `must have at most ${max} bytes`);
   }
+  /** field.TooMany: `Too many: <actual>: must have at most <max> items` */
+  static tooMany(field: string, actual: number, max: number): FieldError {
+    return new FieldError('FieldValueTooMany', field, actual, `must have at most ${max} items`);
+  }
 
   private typeText(): string {
     switch (this.type) {
@@ -268,6 +273,7 @@ export class FieldError {
       case 'FieldValueForbidden': return 'Forbidden';
       case 'FieldValueNotFound': return 'Not found';
       case 'FieldValueTooLong': return 'Too long';
+      case 'FieldValueTooMany': return 'Too many';
       case 'FieldValueTypeInvalid': return 'Invalid value';
       default: return 'Invalid value';
     }

@@ -41,6 +41,49 @@ function validateGeneratedSelector(job: Job): FieldError[] {
   return errs;
 }
 
+const MAX_POD_FAILURE_POLICY_RULES = 20;
+const MAX_EXIT_CODES = 255;
+
+/** validatePodFailurePolicy (the rules' actions, requirements and exit code lists). */
+function validatePodFailurePolicy(spec: JobSpec, path: string): FieldError[] {
+  const policy = spec.podFailurePolicy;
+  if (!policy) return [];
+  const errs: FieldError[] = [];
+  const rules = policy.rules ?? [];
+  if (rules.length > MAX_POD_FAILURE_POLICY_RULES) errs.push(FieldError.tooMany(`${path}.rules`, rules.length, MAX_POD_FAILURE_POLICY_RULES));
+  rules.forEach((rule, i) => {
+    const rp = `${path}.rules[${i}]`;
+    const actions = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
+    if (!rule.action) errs.push(FieldError.required(`${rp}.action`));
+    else if (!actions.includes(rule.action)) errs.push(FieldError.notSupported(`${rp}.action`, rule.action, actions));
+    else if (rule.action === 'FailIndex' && (spec.backoffLimitPerIndex === undefined || spec.backoffLimitPerIndex === null)) {
+      errs.push(FieldError.forbidden(`${rp}.action`, 'requires the backoffLimitPerIndex to be set'));
+    }
+    const conditions = rule.onPodConditions ?? [];
+    if (rule.onExitCodes && conditions.length > 0) errs.push(FieldError.invalid(rp, '', 'specifying both OnExitCodes and OnPodConditions is not supported'));
+    else if (!rule.onExitCodes && conditions.length === 0) errs.push(FieldError.invalid(rp, '', 'specifying one of OnExitCodes and OnPodConditions is required'));
+    const ec = rule.onExitCodes;
+    if (ec) {
+      const ep = `${rp}.onExitCodes`;
+      if (ec.operator !== 'In' && ec.operator !== 'NotIn') errs.push(FieldError.notSupported(`${ep}.operator`, ec.operator, ['In', 'NotIn']));
+      const values = ec.values ?? [];
+      if (values.length === 0) errs.push(FieldError.invalid(`${ep}.values`, values, 'at least one value is required'));
+      if (values.length > MAX_EXIT_CODES) errs.push(FieldError.tooMany(`${ep}.values`, values.length, MAX_EXIT_CODES));
+      values.forEach((v, j) => {
+        if (ec.operator === 'In' && v === 0) errs.push(FieldError.invalid(`${ep}.values[${j}]`, v, 'must not be 0 for the In operator'));
+        if (j > 0 && values[j - 1] === v) errs.push(FieldError.duplicate(`${ep}.values[${j}]`, v));
+        else if (j > 0 && values[j - 1] > v) errs.push(FieldError.invalid(`${ep}.values[${j}]`, v, 'must be ordered'));
+      });
+    }
+    conditions.forEach((c, j) => {
+      const cp = `${rp}.onPodConditions[${j}]`;
+      if (!c.type) errs.push(FieldError.required(`${cp}.type`));
+      if (!['True', 'False', 'Unknown'].includes(c.status)) errs.push(FieldError.notSupported(`${cp}.status`, c.status, ['True', 'False', 'Unknown']));
+    });
+  });
+  return errs;
+}
+
 /** validateJobSpec: everything but the selector (a CronJob's jobTemplate has none); `path` is e.g. `spec`. */
 export function validateJobSpecFields(spec: JobSpec, path: string, opts: PodValidationOptions): FieldError[] {
   const errs: FieldError[] = [];
@@ -59,6 +102,7 @@ export function validateJobSpecFields(spec: JobSpec, path: string, opts: PodVali
       }
     }
   }
+  errs.push(...validatePodFailurePolicy(spec, `${path}.podFailurePolicy`));
   const prp = spec.podReplacementPolicy;
   if (prp !== undefined && prp !== null) {
     const allowed = spec.podFailurePolicy ? ['Failed'] : ['TerminatingOrFailed', 'Failed'];

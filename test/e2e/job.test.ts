@@ -112,6 +112,28 @@ describe('jobs with real containers and kubectl', () => {
       /Warning\s+BackoffLimitExceeded\s+\d+s\s+job-controller\s+Job has reached the specified backoff limit/.test((await k.run(['describe', 'job', 'doomed'])).stdout));
   });
 
+  test('podFailurePolicy: a FailJob rule on the real exit code fails the Job at the first failure', async () => {
+    const manifest = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'policy' },
+      spec: {
+        backoffLimit: 6,
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'work', operator: 'In', values: [42] } }] },
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: TESTAPP_IMAGE, args: ['exit', '42'] }] } },
+      },
+    };
+    assert.equal((await k.run(['apply', '-f', '-'], { input: JSON.stringify(manifest) })).code, 0);
+    const waited = await k.run(['wait', '--for=condition=failed', 'job/policy', '--timeout=90s'], { timeoutMs: 100_000 });
+    assert.equal(waited.code, 0, waited.stderr);
+    const job = await c.rest.get<Job>(JOBS, 'default', 'policy');
+    const failed = job.status?.conditions?.find((x) => x.type === 'Failed');
+    assert.equal(failed?.reason, 'PodFailurePolicy');
+    assert.match(failed?.message ?? '', /^Container work for pod default\/policy-[a-z0-9]{5} failed with exit code 42 matching FailJob rule at index 0$/);
+    assert.equal(job.status?.failed, 1, 'no retry');
+    assert.equal((await k.run(['delete', 'job', 'policy'])).code, 0);
+  });
+
   test('kubectl delete job removes its pods', async () => {
     const del = await k.run(['delete', 'job', 'hello', 'batch3', 'doomed']);
     assert.equal(del.code, 0, del.stderr);

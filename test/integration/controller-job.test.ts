@@ -171,6 +171,41 @@ describe('job controller against a real api-server', () => {
     await eventually(async () => (await events('flaky')).some((e) => e.type === 'Warning' && e.reason === 'BackoffLimitExceeded'), 'the BackoffLimitExceeded event');
   });
 
+  test('podFailurePolicy: an Ignore rule does not count the failure; a FailJob rule fails the Job at once', async () => {
+    const j = await rest.create<Job>(JOBS, NS, job('policy', {
+      podFailurePolicy: {
+        rules: [
+          { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } },
+          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+        ],
+      },
+    }));
+    assert.equal(j.spec?.podReplacementPolicy, 'Failed', 'the default with a podFailurePolicy');
+    const fail = async (p: Pod, extra: Partial<NonNullable<Pod['status']>>): Promise<void> => {
+      const cur = await rest.get<Pod>(PODS, NS, p.metadata?.name ?? '');
+      await rest.updateStatus(PODS, NS, { ...cur, status: { ...cur.status, phase: 'Failed', ...extra } });
+    };
+    await eventually(async () => (await running(j)).length === 1, 'a running pod');
+    const [disrupted] = await running(j);
+    await fail(disrupted, { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI' }] });
+    await eventually(async () => (await running(j)).some((p) => p.metadata?.uid !== disrupted.metadata?.uid), 'a replacement for the ignored failure');
+    assert.equal((await getJob('policy')).status?.failed ?? 0, 0, 'the ignored failure is not counted');
+    const [second] = await running(j);
+    await fail(second, { containerStatuses: [{ name: 'c', image: 'img:1', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 42, reason: 'Error' } } }] });
+    await eventually(async () => conditions(await getJob('policy')).includes('Failed=True/PodFailurePolicy'), 'the Job to fail by its policy');
+    const failed = (await getJob('policy')).status;
+    assert.equal(failed?.failed, 1);
+    assert.equal(failed?.conditions?.find((x) => x.type === 'Failed')?.message, `Container c for pod ${NS}/${second.metadata?.name ?? ''} failed with exit code 42 matching FailJob rule at index 0`);
+    // bad policies get upstream's errors
+    const bad = job('badpolicy', { podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [0, 3] }, onPodConditions: [{ type: 'X', status: 'True' }] }] } });
+    await assert.rejects(rest.create(JOBS, NS, bad), (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.match(e.message, /spec\.podFailurePolicy\.rules\[0\]: Invalid value: "": specifying both OnExitCodes and OnPodConditions is not supported/);
+      assert.match(e.message, /spec\.podFailurePolicy\.rules\[0\]\.onExitCodes\.values\[0\]: Invalid value: 0: must not be 0 for the In operator/);
+      return true;
+    });
+  });
+
   test('a pod deleted before it finishes counts as failed and is replaced', async () => {
     const j = await rest.create<Job>(JOBS, NS, job('replaced'));
     await eventually(async () => (await running(j)).length === 1, 'a running pod');

@@ -45,7 +45,7 @@ function generateSelector(job: Job): void {
 function unsupported(job: Job): FieldError[] {
   const spec = job.spec;
   const errs: FieldError[] = [];
-  for (const f of ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes'] as const) {
+  for (const f of ['successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes'] as const) {
     if (spec?.[f] !== undefined && spec?.[f] !== null) errs.push(FieldError.forbidden(`spec.${f}`, 'not supported by kubemu yet'));
   }
   return errs;

@@ -82,7 +82,7 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
   const before = u.succeeded.size + u.failed.size;
   // pods deleted because the Job succeeded are not failures
   const succeeding = conditionTrue(job, 'Complete') || recordedVerdict(job)?.kind === 'success';
-  const release = collectFinished(job, pods, u, inFlight, finished, succeeding);
+  const { release, failJob } = collectFinished(job, pods, u, inFlight, finished, succeeding);
   // Indexed: the indexes of succeeded pods are written together with their uids, before a finalizer goes
   const indexed = job.spec?.completionMode === 'Indexed';
   const completions = job.spec?.completions ?? 0;
@@ -95,8 +95,16 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
   }
   const indexStatus = (s: JobStatus): JobStatus => (indexed ? { ...s, completedIndexes: formatIndexes(completed) || undefined, succeeded: completed.size } : s);
   let cur = job;
-  if (u.succeeded.size + u.failed.size > before) {
-    cur = await writeStatus(d, cur, indexStatus({ ...(cur.status ?? {}), uncountedTerminatedPods: uncountedStatus(u) }));
+  // a FailJob rule's verdict is written with the pod that matched it, so it survives the pod's finalizer
+  const policyVerdict = failJob && !finished && !recordedVerdict(job) ? { kind: 'failure' as const, reason: 'PodFailurePolicy', message: failJob.message } : undefined;
+  if (u.succeeded.size + u.failed.size > before || policyVerdict) {
+    const next: JobStatus = indexStatus({ ...(cur.status ?? {}), uncountedTerminatedPods: uncountedStatus(u) });
+    if (policyVerdict) {
+      const conditions = mutableCopy(cur.status?.conditions ?? []);
+      setCondition(conditions, 'FailureTarget', 'True', policyVerdict.reason, policyVerdict.message, rfc3339(d.clock.now()));
+      next.conditions = conditions;
+    }
+    cur = await writeStatus(d, cur, next);
   }
   const { removed, error: removeError } = await removeFinalizers(d.rest, release);
   for (const r of removed) inFlight.add(r);
@@ -150,7 +158,7 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
   }
 
   // 3. the verdict: once reached it stays, and the Job finishes when its last pod has terminated
-  const verdict = recordedVerdict(job) ?? judge(job, status, active, succeeded, failed, nowMs);
+  const verdict = recordedVerdict(cur) ?? judge(job, status, active, succeeded, failed, nowMs);
   let manageError: unknown;
   if (verdict) {
     const { interim, final } = conditionTypes(verdict);

@@ -9,6 +9,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isApiError } from '../../../api/errors.js';
 import type { RestClient } from '../../../client/rest.js';
 import { PODS } from '../util/pod-control.js';
+import { matchPodFailurePolicy, type FailureMatch } from './failure-policy.js';
 import { hasTrackingFinalizer, isPodFailed, isPodSucceeded, JOB_TRACKING_FINALIZER } from './pods.js';
 
 /** Pods whose finalizer this controller removed and whose update the informer has not shown yet, per Job uid. */
@@ -58,8 +59,16 @@ export function uncountedStatus(u: Uncounted): UncountedTerminatedPods | undefin
  * Finished pods that still carry the finalizer and are not recorded yet go into `u`; returns the pods whose
  * finalizer should be removed now (finished ones, and once the Job is finished every pod still holding it).
  */
-export function collectFinished(job: Job, pods: readonly Pod[], u: Uncounted, inFlight: Set<string>, finished: boolean, succeeding: boolean): Pod[] {
+export function collectFinished(
+  job: Job,
+  pods: readonly Pod[],
+  u: Uncounted,
+  inFlight: Set<string>,
+  finished: boolean,
+  succeeding: boolean,
+): { release: Pod[]; failJob?: FailureMatch } {
   const release: Pod[] = [];
+  let failJob: FailureMatch | undefined;
   for (const pod of pods) {
     const uid = pod.metadata?.uid ?? '';
     if (!hasTrackingFinalizer(pod) || inFlight.has(uid)) continue;
@@ -69,12 +78,14 @@ export function collectFinished(job: Job, pods: readonly Pod[], u: Uncounted, in
     }
     if (isPodSucceeded(pod)) u.succeeded.add(uid);
     else if (isPodFailed(pod, job)) {
-      // pods that end because the Job succeeded are not failures
-      if (!succeeding) u.failed.add(uid);
+      // pods that end because the Job succeeded are not failures; podFailurePolicy may ignore a failure or fail the Job
+      const match = succeeding ? undefined : matchPodFailurePolicy(job, pod);
+      if (!succeeding && match?.action !== 'Ignore') u.failed.add(uid);
+      if (match?.action === 'FailJob') failJob ??= match;
     } else if (!finished) continue;
     release.push(pod);
   }
-  return release;
+  return { release, failJob };
 }
 
 /** Removes the finalizer from each pod; returns the uids it is gone from (a pod that no longer exists counts). */

@@ -33,7 +33,7 @@ import {
   type Verdict,
 } from './conditions.js';
 import { formatIndexes, indexedTemplate, parseIndexes, planIndexed, podIndex } from './indexed.js';
-import { isPodTerminating, JOB_TRACKING_FINALIZER, podRestarts } from './pods.js';
+import { hasTrackingFinalizer, isPodTerminating, JOB_TRACKING_FINALIZER, podRestarts } from './pods.js';
 import { collectFinished, flushUncounted, removeFinalizers, uncountedOf, uncountedStatus, type FinalizerRemovals } from './tracking.js';
 import { JOBS } from './resources.js';
 
@@ -107,7 +107,7 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
     cur = await writeStatus(d, cur, next);
   }
   const { removed, error: removeError } = await removeFinalizers(d.rest, release);
-  for (const r of removed) inFlight.add(r);
+  for (const r of removed) d.finalizerRemovals.pending(uid).add(r);
   const moved = flushUncounted(u, pods, removed);
   const status: JobStatus & { conditions: JobCondition[] } = {
     ...mutableCopy(cur.status ?? {}),
@@ -164,7 +164,8 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
     const { interim, final } = conditionTypes(verdict);
     setCondition(status.conditions, interim, 'True', verdict.reason, verdict.message, now);
     if (active.length > 0) manageError = await deletePods(d, key, job, active);
-    if (active.length === 0 && terminating === 0 && u.succeeded.size + u.failed.size === 0) {
+    // not while creations or deletions of this controller are still unseen: the cache may miss pods
+    if (needsSync && active.length === 0 && terminating === 0 && u.succeeded.size + u.failed.size === 0) {
       setCondition(status.conditions, final, 'True', verdict.reason, verdict.message, now);
       if (verdict.kind === 'success') {
         status.completionTime = now;
@@ -173,7 +174,7 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
         events.push(['Warning', verdict.reason, verdict.message]);
       }
     }
-  } else if (needsSync) {
+  } else if (needsSync && !job.metadata?.deletionTimestamp) {
     manageError = indexed ? await manageIndexed(d, key, job, active, completed, suspended) : await manage(d, key, job, active, succeeded, suspended);
   }
 
@@ -191,7 +192,9 @@ function judge(job: Job, status: JobStatus, active: readonly Pod[], succeeded: n
   const spec = job.spec ?? { template: {} };
   const limit = spec.backoffLimit ?? 6;
   const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + podRestarts(p), 0) : 0;
-  if (failed > limit || (restarts > 0 && failed + restarts > limit)) return BACKOFF_LIMIT_EXCEEDED;
+  // restartPolicy OnFailure: container restarts of running pods count (upstream pastBackoffLimitOnFailure)
+  const pastOnFailure = limit === 0 ? restarts > 0 : restarts >= limit;
+  if (failed > limit || (spec.template?.spec?.restartPolicy === 'OnFailure' && pastOnFailure)) return BACKOFF_LIMIT_EXCEEDED;
   const deadline = spec.activeDeadlineSeconds;
   if (spec.suspend !== true && deadline !== undefined && deadline !== null && status.startTime && nowMs - Date.parse(status.startTime) >= deadline * 1000) {
     return DEADLINE_EXCEEDED;
@@ -208,10 +211,10 @@ async function manage(d: JobSyncDeps, key: string, job: Job, active: Pod[], succ
   const completions = spec.completions;
   let want: number;
   if (suspended) want = 0;
-  else if (completions === undefined || completions === null) want = succeeded > 0 ? 0 : parallelism;
+  else if (completions === undefined || completions === null) want = succeeded > 0 ? active.length : parallelism;
   else want = Math.max(0, Math.min(parallelism, completions - succeeded));
   const diff = active.length - want;
-  if (diff > 0) return deletePods(d, key, job, podsToDelete(active, active, diff, d.clock.now()));
+  if (diff > 0) return deletePods(d, key, job, podsToDelete(active, active, diff, d.clock.now()), true);
   if (diff === 0) return undefined;
   if (backingOff(d, key, job)) return undefined;
   const template = trackedTemplate(spec.template);
@@ -222,7 +225,7 @@ async function manage(d: JobSyncDeps, key: string, job: Job, active: Pod[], succ
 async function manageIndexed(d: JobSyncDeps, key: string, job: Job, active: Pod[], completed: ReadonlySet<number>, suspended: boolean): Promise<unknown> {
   const spec = job.spec ?? { template: {} };
   const plan = planIndexed(spec.completions ?? 0, suspended ? 0 : (spec.parallelism ?? 1), completed, active);
-  if (plan.remove.length > 0) return deletePods(d, key, job, plan.remove);
+  if (plan.remove.length > 0) return deletePods(d, key, job, plan.remove, true);
   if (plan.create.length === 0 || backingOff(d, key, job)) return undefined;
   const name = job.metadata?.name ?? '';
   const base = trackedTemplate(spec.template);
@@ -267,8 +270,19 @@ function trackedTemplate(template: PodTemplateSpec | undefined): PodTemplateSpec
   return t;
 }
 
-async function deletePods(d: JobSyncDeps, key: string, job: Job, victims: readonly Pod[]): Promise<unknown> {
+/**
+ * Deletes pods. With `uncounted` (suspend, scale-down, surplus indexes) their tracking finalizer goes first, as
+ * upstream's deleteJobPods: pods this controller removes are neither failures nor successes.
+ */
+async function deletePods(d: JobSyncDeps, key: string, job: Job, victims: readonly Pod[], uncounted = false): Promise<unknown> {
   const ns = job.metadata?.namespace ?? '';
+  if (uncounted) {
+    const held = victims.filter(hasTrackingFinalizer);
+    const jobUid = job.metadata?.uid ?? '';
+    const { removed, error } = await removeFinalizers(d.rest, held);
+    for (const r of removed) d.finalizerRemovals.pending(jobUid).add(r);
+    if (error !== undefined) return error;
+  }
   d.expectations.expectDeletions(key, victims.map(podKey));
   const results = await Promise.allSettled(
     victims.map(async (p) => {

@@ -12,10 +12,9 @@ import type { Lister } from '../../../client/lister.js';
 import { objectKey, splitKey } from '../../../client/types.js';
 import { WorkQueue } from '../../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../context.js';
-import { claimObjects, withOwner, withoutOwner } from '../util/controller-ref.js';
+import { claimChildren } from '../util/claim.js';
 import { requeueOnConflict } from '../util/errors.js';
-import { CONTROLLER_UID_OR_ORPHAN_INDEX, controllerUidOrOrphanIndex, getControllerOf, newControllerRef } from '../util/owner.js';
-import { patchOwnerReferences } from '../util/owner-patch.js';
+import { CONTROLLER_UID_OR_ORPHAN_INDEX, controllerUidOrOrphanIndex, getControllerOf } from '../util/owner.js';
 import { PODS } from '../util/pod-control.js';
 import { tryLabelSelector } from '../util/selectors.js';
 import { REPLICASETS } from '../replicaset/status.js';
@@ -146,24 +145,7 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
     const ns = d.metadata?.namespace ?? '';
     const sel = tryLabelSelector(d.spec?.selector);
     if (!sel) throw ApiError.badRequest(`deployment ${ns}/${d.metadata?.name ?? ''} has an invalid label selector`);
-    const uid = d.metadata?.uid ?? '';
-    const { claimed, errors } = await claimObjects(rsLister.listNamespace(ns), {
-      controller: { uid, namespace: ns, deleting: !!d.metadata?.deletionTimestamp },
-      matches: (rs) => sel.matches(rs.metadata?.labels ?? {}),
-      canAdopt: async () => {
-        const fresh = await ctx.rest.get<Deployment>(DEPLOYMENTS, ns, d.metadata?.name ?? '');
-        if (fresh.metadata?.uid !== uid) throw new ApiError(409, 'Conflict', `original Deployment ${ns}/${d.metadata?.name ?? ''} is gone: got uid ${fresh.metadata?.uid ?? ''}, wanted ${uid}`);
-        if (fresh.metadata?.deletionTimestamp) throw new ApiError(409, 'Conflict', `${ns}/${d.metadata?.name ?? ''} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-      },
-      adopt: async (rs) => {
-        await patchOwnerReferences(ctx.rest, REPLICASETS, rs, withOwner(rs, newControllerRef(d, 'apps/v1', 'Deployment')));
-      },
-      release: async (rs) => {
-        await patchOwnerReferences(ctx.rest, REPLICASETS, rs, withoutOwner(rs, uid));
-      },
-    });
-    if (errors.length > 0) throw errors[0];
-    return claimed;
+    return claimChildren(ctx.rest, { obj: d, resource: DEPLOYMENTS, apiVersion: 'apps/v1', kind: 'Deployment' }, REPLICASETS, rsLister.listNamespace(ns), sel);
   };
 
   const sync = async (key: string): Promise<void> => {

@@ -1,19 +1,18 @@
 /** syncJob (k/k pkg/controller/job/job_controller.go), for NonIndexed and Indexed Jobs. */
 import type { Job, JobCondition, JobStatus } from 'kubernetes-types/batch/v1.js';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { ApiError, isApiError } from '../../../api/errors.js';
+import { isApiError } from '../../../api/errors.js';
 import type { EventRecorder } from '../../../client/events.js';
 import type { Lister } from '../../../client/lister.js';
 import type { RestClient } from '../../../client/rest.js';
 import { splitKey } from '../../../client/types.js';
 import type { Clock } from '../../../common/clock.js';
 import type { Logger } from '../../../common/logger.js';
-import { claimObjects, withOwner, withoutOwner } from '../util/controller-ref.js';
+import { claimChildren } from '../util/claim.js';
 import type { ControllerExpectations } from '../util/expectations.js';
 import { asError, hasStatusCause, NAMESPACE_TERMINATING_CAUSE } from '../util/errors.js';
 import { mutableCopy, typed } from '../util/kinds.js';
 import { CONTROLLER_UID_OR_ORPHAN_INDEX, newControllerRef } from '../util/owner.js';
-import { patchOwnerReferences } from '../util/owner-patch.js';
 import { PODS, type PodControl } from '../util/pod-control.js';
 import { isPodActive, isPodReady, podKey } from '../util/pods.js';
 import { tryLabelSelector } from '../util/selectors.js';
@@ -306,23 +305,7 @@ async function claimPods(d: JobSyncDeps, job: Job): Promise<Pod[]> {
   const candidates = [...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, uid), ...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, '')].filter(
     (p) => (p.metadata?.namespace ?? '') === ns,
   );
-  const { claimed, errors } = await claimObjects(candidates, {
-    controller: { uid, namespace: ns, deleting: !!job.metadata?.deletionTimestamp },
-    matches: (p) => selector.matches(p.metadata?.labels ?? {}),
-    canAdopt: async () => {
-      const fresh = await d.rest.get<Job>(JOBS, ns, job.metadata?.name ?? '');
-      if (fresh.metadata?.uid !== uid) throw new ApiError(409, 'Conflict', `original Job ${ns}/${job.metadata?.name ?? ''} is gone: got uid ${fresh.metadata?.uid ?? ''}, wanted ${uid}`);
-      if (fresh.metadata?.deletionTimestamp) throw new ApiError(409, 'Conflict', `${ns}/${job.metadata?.name ?? ''} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-    },
-    adopt: async (p) => {
-      await patchOwnerReferences(d.rest, PODS, p, withOwner(p, newControllerRef(job, 'batch/v1', 'Job')));
-    },
-    release: async (p) => {
-      await patchOwnerReferences(d.rest, PODS, p, withoutOwner(p, uid));
-    },
-  });
-  if (errors.length > 0) throw errors[0];
-  return claimed;
+  return claimChildren(d.rest, { obj: job, resource: JOBS, apiVersion: 'batch/v1', kind: 'Job' }, PODS, candidates, selector);
 }
 
 

@@ -1,16 +1,15 @@
 /** syncReplicaSet and manageReplicas (k8s.io/kubernetes/pkg/controller/replicaset/replica_set.go). */
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { ApiError, isApiError } from '../../../api/errors.js';
+import { isApiError } from '../../../api/errors.js';
 import type { Lister } from '../../../client/lister.js';
 import type { RestClient } from '../../../client/rest.js';
 import { splitKey } from '../../../client/types.js';
 import type { Clock } from '../../../common/clock.js';
 import type { Logger } from '../../../common/logger.js';
-import { claimObjects, withOwner, withoutOwner } from '../util/controller-ref.js';
+import { claimChildren } from '../util/claim.js';
 import { typed } from '../util/kinds.js';
 import { CONTROLLER_UID_INDEX, CONTROLLER_UID_OR_ORPHAN_INDEX, getControllerOf, newControllerRef } from '../util/owner.js';
-import { patchOwnerReferences } from '../util/owner-patch.js';
 import { PODS, type PodControl } from '../util/pod-control.js';
 import { isPodActive, podKey } from '../util/pods.js';
 import { tryLabelSelector } from '../util/selectors.js';
@@ -56,22 +55,7 @@ export async function syncReplicaSet(d: ReplicaSetSyncDeps, key: string): Promis
   // its own pods and the orphans (getRSPods), not every pod of the namespace
   const candidates = [...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, uid), ...d.podLister.byIndex(CONTROLLER_UID_OR_ORPHAN_INDEX, '')];
   const active = candidates.filter((p) => (p.metadata?.namespace ?? '') === ns && isPodActive(p));
-  const { claimed, errors } = await claimObjects(active, {
-    controller: { uid, namespace: ns, deleting: !!rs.metadata?.deletionTimestamp },
-    matches: (p) => selector.matches(p.metadata?.labels ?? {}),
-    canAdopt: async () => {
-      const fresh = await d.rest.get<ReplicaSet>(REPLICASETS, ns, name);
-      if (fresh.metadata?.uid !== uid) throw new ApiError(409, 'Conflict', `original ReplicaSet ${key} is gone: got uid ${fresh.metadata?.uid ?? ''}, wanted ${uid}`);
-      if (fresh.metadata?.deletionTimestamp) throw new ApiError(409, 'Conflict', `${key} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-    },
-    adopt: async (p) => {
-      await patchOwnerReferences(d.rest, PODS, p, withOwner(p, newControllerRef(rs, 'apps/v1', 'ReplicaSet')));
-    },
-    release: async (p) => {
-      await patchOwnerReferences(d.rest, PODS, p, withoutOwner(p, uid));
-    },
-  });
-  if (errors.length > 0) throw errors[0];
+  const claimed = await claimChildren(d.rest, { obj: rs, resource: REPLICASETS, apiVersion: 'apps/v1', kind: 'ReplicaSet' }, PODS, active, selector);
 
   let manageError: unknown;
   if (needsSync && !rs.metadata?.deletionTimestamp) {
